@@ -1,0 +1,56 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using GanSharp.Platform;
+using Spectre.Console;
+
+namespace GanSharp.Cli.Commands;
+
+/// <summary><c>gansharp doctor</c>: versions, devices, the native-load fix and the numerics check.</summary>
+public static class DoctorCommand
+{
+    static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>Creates the command.</summary>
+    public static Command Create(CliContext ctx)
+    {
+        var cmd = new Command("doctor", "Show versions, devices, threads, the native-load fix and the numerics self-check");
+        var json = new Option<bool>("--json") { Description = "Machine-readable output" };
+        cmd.Options.Add(json);
+        var compute = ComputeOptions.AddTo(cmd);
+        cmd.SetAction(parse =>
+        {
+            compute.Apply(parse);
+            var r = DoctorReport.Collect();
+            if (parse.GetValue(json))
+            {
+                ctx.Output.WriteLine(JsonSerializer.Serialize(r, Json));
+                return ExitCodes.Ok;
+            }
+            var t = new Table().Border(TableBorder.Rounded).AddColumn("item").AddColumn("value");
+            foreach (var (k, v) in Rows(r)) t.AddRow(Markup.Escape(k), Markup.Escape(v));
+            ctx.Console.Write(t);
+            return ExitCodes.Ok;
+        });
+        return cmd;
+    }
+
+    /// <summary>The report as label/value rows (shared with the demo report).</summary>
+    public static IEnumerable<(string, string)> Rows(DoctorReport r)
+    {
+        static string E(double e) => double.IsPositiveInfinity(e) ? "NaN/Inf" : e.ToString("0.0e+0", CultureInfo.InvariantCulture);
+        yield return ("GanSharp", r.GanSharpVersion);
+        yield return ("TorchSharp", r.TorchSharpVersion);
+        yield return ("libtorch", r.LibTorchVersion);
+        yield return ("OS", r.Os);
+        yield return (".NET", r.Runtime);
+        yield return ("cores", r.Cores.ToString(CultureInfo.InvariantCulture));
+        yield return ("devices", string.Join(", ", r.Devices));
+        yield return ("threads", r.Threads.ToString(CultureInfo.InvariantCulture));
+        yield return ("native-load fix", $"{r.NativeLoadFix.Status}: {r.NativeLoadFix.Detail}");
+        yield return ("numerics: error with oneDNN", E(r.Numerics.ErrorWithMkldnn));
+        yield return ("numerics: error now", E(r.Numerics.ErrorAfter));
+        yield return ("oneDNN", r.Numerics.MkldnnEnabled ? "on" : "off");
+        yield return ("numerics decision", r.Numerics.Decision);
+    }
+}

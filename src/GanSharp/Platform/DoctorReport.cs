@@ -1,0 +1,45 @@
+using System.Reflection;
+using System.Runtime.InteropServices;
+using TorchSharp;
+
+namespace GanSharp.Platform;
+
+/// <summary>Everything <c>gansharp doctor</c> reports; also shown at the top of the demo report.</summary>
+public sealed record DoctorReport(
+    string GanSharpVersion,
+    string TorchSharpVersion,
+    string LibTorchVersion,
+    string Os,
+    string Runtime,
+    int Cores,
+    IReadOnlyList<string> Devices,
+    int Threads,
+    NativeLoadFixStatus NativeLoadFix,
+    NumericsReport Numerics)
+{
+    /// <summary>Collects the report; initialises TorchSharp (and so runs the numerics check) if needed.</summary>
+    public static DoctorReport Collect()
+    {
+        var numerics = TorchRuntime.EnsureInitialized();
+        return new DoctorReport(
+            VersionOf(typeof(DoctorReport).Assembly),
+            VersionOf(typeof(torch).Assembly),
+            torch.__version__,
+            RuntimeInformation.OSDescription + " (" + RuntimeInformation.OSArchitecture + ")",
+            RuntimeInformation.FrameworkDescription,
+            Environment.ProcessorCount,
+            TorchRuntime.ListDevices(),
+            torch.get_num_threads(),
+            Platform.NativeLoadFix.Inspect(),
+            numerics);
+    }
+
+    /// <summary>The informational version of an assembly without the source-revision suffix.</summary>
+    public static string VersionOf(Assembly asm)
+    {
+        var v = asm.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
+                ?? asm.GetName().Version?.ToString() ?? "?";
+        int plus = v.IndexOf('+');
+        return plus > 0 ? v[..plus] : v;
+    }
+}

@@ -1,0 +1,166 @@
+using GanSharp.Diagnostics;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+
+namespace GanSharp.Platform;
+
+/// <summary>Result of the start-up numerics self-check (see PLATFORM.md: oneDNN computes wrong convolutions on some CPUs).</summary>
+/// <param name="MkldnnSwitchAvailable">Whether libtorch's oneDNN switch could be reached.</param>
+/// <param name="MkldnnEnabled">Whether oneDNN is enabled after the check.</param>
+/// <param name="ErrorWithMkldnn">Max abs error vs float64 of the probe convolutions with oneDNN on (NaN counts as infinite).</param>
+/// <param name="ErrorAfter">Max abs error vs float64 with the setting finally chosen.</param>
+/// <param name="Decision">One line explaining the choice.</param>
+public sealed record NumericsReport(bool MkldnnSwitchAvailable, bool MkldnnEnabled, double ErrorWithMkldnn, double ErrorAfter, string Decision);
+
+/// <summary>
+/// Process-wide TorchSharp set-up: the numerics self-check, threads and device selection.
+/// Every entry point that computes calls <see cref="EnsureInitialized"/> first (it is cheap after the first call).
+/// </summary>
+public static class TorchRuntime
+{
+    /// <summary>Errors above this, for values of order 1, mean a kernel is wrong rather than merely rounded.</summary>
+    public const double Tolerance = 1e-3;
+
+    static readonly object Gate = new();
+    static NumericsReport? report;
+
+    /// <summary>The self-check result, or null before <see cref="EnsureInitialized"/> ran.</summary>
+    public static NumericsReport? Report => report;
+
+    /// <summary>
+    /// Runs the numerics self-check once per process: a tiny conv_transpose2d forward and conv2d input gradients
+    /// (3 and 1 output channels) in float32 against float64. Where oneDNN is wrong it is switched off through
+    /// libtorch's own switch and one log line says so. <c>GANSHARP_MKLDNN=on|off</c> overrides the decision.
+    /// </summary>
+    public static NumericsReport EnsureInitialized()
+    {
+        if (report != null) return report;
+        lock (Gate)
+        {
+            if (report != null) return report;
+            report = RunSelfCheck();
+            if (!report.MkldnnEnabled || report.ErrorAfter > Tolerance) Log.Info(report.Decision);
+            return report;
+        }
+    }
+
+    static NumericsReport RunSelfCheck()
+    {
+        bool available = LibTorchSwitches.IsAvailable;
+        string? forced = Environment.GetEnvironmentVariable("GANSHARP_MKLDNN")?.Trim().ToLowerInvariant();
+        if (available)
+        {
+            LibTorchSwitches.MkldnnEnabled = true;
+            // NNPACK only serves as a fallback for conv2d without oneDNN; on x86-64 it is not built for the CPU and
+            // prints "Could not initialize NNPACK! Reason: Unsupported hardware" on every convolution. The fallback
+            // libtorch takes then (im2col + GEMM) is the same one it uses after that failure.
+            if (System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture == System.Runtime.InteropServices.Architecture.X64)
+                LibTorchSwitches.NnpackEnabled = false;
+        }
+        double before = ProbeError();
+        if (!available)
+            return new NumericsReport(false, true, before, before, before > Tolerance
+                ? $"numerics check: convolution error {Fmt(before)} with oneDNN and libtorch's switch is unavailable; results may be wrong"
+                : $"numerics check: convolution error {Fmt(before)}; oneDNN switch unavailable but not needed");
+        if (forced == "on")
+            return new NumericsReport(true, true, before, before, $"numerics check: oneDNN kept on by GANSHARP_MKLDNN=on (error {Fmt(before)})");
+        if (forced == "off" || before > Tolerance)
+        {
+            LibTorchSwitches.MkldnnEnabled = false;
+            double after = ProbeError();
+            string why = forced == "off" ? "GANSHARP_MKLDNN=off" : $"oneDNN convolution error {Fmt(before)} > {Tolerance:g}";
+            return new NumericsReport(true, false, before, after, $"numerics check: oneDNN disabled ({why}); error now {Fmt(after)}");
+        }
+        return new NumericsReport(true, true, before, before, $"numerics check: oneDNN correct here (error {Fmt(before)}); kept on");
+    }
+
+    static string Fmt(double e) => double.IsPositiveInfinity(e) ? "NaN/Inf" : e.ToString("0.0e+0", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// Max abs error vs float64 over the probes that PLATFORM.md found wrong: conv_transpose2d forward with 3 input
+    /// channels, and conv2d input gradients with 3 and 1 output channels. NaN or Inf gives +∞.
+    /// </summary>
+    public static double ProbeError()
+    {
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        var gen = new Generator(1234);
+        double worst = 0;
+        // conv_transpose2d 3 -> 16 channels, forward
+        {
+            var x = randn(new long[] { 2, 3, 6, 6 }, dtype: float64, generator: gen);
+            var w = randn(new long[] { 3, 16, 4, 4 }, dtype: float64, generator: gen) * 0.2;
+            var r = F.conv_transpose2d(x, w, strides: new long[] { 2, 2 }, padding: new long[] { 1, 1 });
+            var f = F.conv_transpose2d(x.to(float32), w.to(float32), strides: new long[] { 2, 2 }, padding: new long[] { 1, 1 });
+            worst = Math.Max(worst, MaxAbs(f, r));
+        }
+        foreach (var (cin, cout) in new[] { (16, 3), (32, 1) })
+            worst = Math.Max(worst, ConvInputGradError(gen, cin, cout));
+        return worst;
+    }
+
+    static double ConvInputGradError(Generator gen, int cin, int cout)
+    {
+        using var scope = NewDisposeScope();
+        var x = randn(new long[] { 2, cin, 8, 8 }, dtype: float64, generator: gen);
+        var w = randn(new long[] { cout, cin, 3, 3 }, dtype: float64, generator: gen) * 0.1;
+        var g = randn(new long[] { 2, cout, 8, 8 }, dtype: float64, generator: gen);
+        Tensor Grad(ScalarType t)
+        {
+            using var enable = enable_grad();
+            var xi = x.to(t).detach().requires_grad_(true);
+            var y = F.conv2d(xi, w.to(t), padding: new long[] { 1, 1 });
+            var gx = autograd.grad(new[] { y }, new[] { xi }, new[] { g.to(t) })[0];
+            return gx.detach();
+        }
+        return MaxAbs(Grad(float32), Grad(float64));
+    }
+
+    static double MaxAbs(Tensor a, Tensor reference)
+    {
+        var d = (a.to(float64) - reference).abs();
+        if (!d.isfinite().all().item<bool>()) return double.PositiveInfinity;
+        return d.max().item<double>();
+    }
+
+    /// <summary>
+    /// Resolves <c>auto|cpu|cuda|cuda:N</c>. <c>auto</c> picks CUDA when TorchSharp reports it.
+    /// Asking for CUDA where it is absent is a <see cref="GanSharpException"/>.
+    /// </summary>
+    public static Device ResolveDevice(string? spec)
+    {
+        EnsureInitialized();
+        string s = (spec ?? "auto").Trim().ToLowerInvariant();
+        if (s == "auto") return cuda.is_available() ? CUDA : CPU;
+        if (s == "cpu") return CPU;
+        if (s == "cuda" || s.StartsWith("cuda:", StringComparison.Ordinal))
+        {
+            if (!cuda.is_available())
+                throw new GanSharpException("--device cuda: TorchSharp reports no CUDA device on this machine",
+                    "this build uses TorchSharp-cpu; use --device cpu or auto, or rebuild with a TorchSharp CUDA package on a GPU host");
+            if (s == "cuda") return CUDA;
+            if (!int.TryParse(s.AsSpan(5), out int index) || index < 0 || index >= cuda.device_count())
+                throw new GanSharpException($"--device {spec}: no such CUDA device (found {cuda.device_count()})");
+            return new Device(DeviceType.CUDA, index);
+        }
+        throw new GanSharpException($"--device {spec}: unknown device", "use auto, cpu, cuda or cuda:N");
+    }
+
+    /// <summary>Sets libtorch's intra-op thread count; 0 or null leaves libtorch's default (one per core).</summary>
+    public static void SetThreads(int? threads)
+    {
+        if (threads is null or 0) return;
+        if (threads < 0) throw new GanSharpException($"--threads {threads}: must be a positive number");
+        torch.set_num_threads(threads.Value);
+    }
+
+    /// <summary>Devices TorchSharp can use here, e.g. <c>cpu</c>, <c>cuda:0</c>.</summary>
+    public static IReadOnlyList<string> ListDevices()
+    {
+        var list = new List<string> { "cpu" };
+        if (cuda.is_available())
+            for (int i = 0; i < cuda.device_count(); i++) list.Add($"cuda:{i}");
+        return list;
+    }
+}
