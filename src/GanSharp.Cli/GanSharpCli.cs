@@ -51,6 +51,7 @@ public static class GanSharpCli
         var root = new RootCommand("GanSharp: GANs for .NET — train, invert, restore, edit, translate, detect anomalies.");
         root.Options.Add(Verbose);
         root.Subcommands.Add(DoctorCommand.Create(ctx));
+        root.Subcommands.Add(DemoCommand.Create(ctx));
         return root;
     }
 
