@@ -1,0 +1,13 @@
+using GanSharp.Bench;
+
+// Benchmarks print Markdown tables (paste-able into bench/README.md). Usage: dotnet run -c Release --project bench/GanSharp.Bench -- <name>
+var benches = new Dictionary<string, Func<string[], int>>
+{
+    ["platform"] = PlatformBench.Run,
+};
+if (args.Length == 0 || !benches.TryGetValue(args[0], out var run))
+{
+    Console.Error.WriteLine("usage: GanSharp.Bench <" + string.Join('|', benches.Keys) + "> [options]");
+    return 2;
+}
+return run(args[1..]);
