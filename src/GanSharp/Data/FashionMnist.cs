@@ -1,15 +1,5 @@
 namespace GanSharp.Data;
 
-/// <summary>Which half of a dataset with a fixed train/test partition.</summary>
-public enum DatasetSplit
-{
-    /// <summary>The training partition.</summary>
-    Train,
-
-    /// <summary>The test partition.</summary>
-    Test,
-}
-
 /// <summary>Options for <see cref="FashionMnist.Load"/>.</summary>
 /// <param name="Folder">Folder holding the four <c>*-idx?-ubyte.gz</c> files; null: <c>GANSHARP_FASHION_MNIST</c>, then <see cref="FashionMnist.DefaultFolder"/>.</param>
 /// <param name="Split">Train (60,000 images) or test (10,000).</param>
