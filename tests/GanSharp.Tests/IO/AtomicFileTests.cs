@@ -52,3 +52,15 @@ public class AtomicFileTests
         Assert.False(AtomicFile.IsTempName("latest"));
     }
 }
+
+public class FileSyncTests
+{
+    [Fact]
+    public void DirectoryFlushIsBestEffortAndNeverThrows()
+    {
+        using var dir = new ScratchFolder("sync");
+        FileSync.Directory(dir.Path);
+        FileSync.Directory(dir.Combine("absent"));
+        FileSync.ParentOf(dir.Combine("file.txt"));
+    }
+}
