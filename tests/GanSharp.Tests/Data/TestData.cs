@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.IO.Compression;
 using GanSharp.Data;
 
 namespace GanSharp.Tests.Data;
@@ -33,19 +32,12 @@ static class IdxFiles
 {
     public static byte[] Build(int magic, int[] dims, byte[] payload)
     {
-        var bytes = new byte[4 + 4 * dims.Length + payload.Length];
+        var bytes = IdxWriter.Encode(dims, payload);
         BinaryPrimitives.WriteInt32BigEndian(bytes, magic);
-        for (int i = 0; i < dims.Length; i++) BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(4 + 4 * i), dims[i]);
-        payload.CopyTo(bytes, 4 + 4 * dims.Length);
         return bytes;
     }
 
-    public static byte[] Gzip(byte[] raw)
-    {
-        using var ms = new MemoryStream();
-        using (var gz = new GZipStream(ms, CompressionLevel.Fastest, leaveOpen: true)) gz.Write(raw);
-        return ms.ToArray();
-    }
+    public static byte[] Gzip(byte[] raw) => IdxWriter.Gzip(raw);
 
     public static byte[] Images(int n, int h, int w) =>
         Build(IdxReader.ImageMagic, new[] { n, h, w }, Enumerable.Range(0, n * h * w).Select(i => (byte)(i % 256)).ToArray());
