@@ -50,9 +50,11 @@ public static class AtomicFile
             }
             File.Move(temp, full, overwrite: true);
         }
-        catch
+        catch (Exception e)
         {
             TryDelete(temp);
+            if (e is IOException or UnauthorizedAccessException)
+                throw new GanSharpException($"cannot write {path}: {e.Message}", null, e);
             throw;
         }
         FileSync.Directory(folder);

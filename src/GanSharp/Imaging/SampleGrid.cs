@@ -1,3 +1,4 @@
+using GanSharp.IO;
 using SkiaSharp;
 using static TorchSharp.torch;
 

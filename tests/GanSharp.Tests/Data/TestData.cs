@@ -32,8 +32,11 @@ static class IdxFiles
 {
     public static byte[] Build(int magic, int[] dims, byte[] payload)
     {
-        var bytes = IdxWriter.Encode(dims, payload);
+        // Deliberately unchecked (tests build inconsistent files); IdxWriter.Encode is the checked form.
+        var bytes = new byte[4 + 4 * dims.Length + payload.Length];
         BinaryPrimitives.WriteInt32BigEndian(bytes, magic);
+        for (int i = 0; i < dims.Length; i++) BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(4 + 4 * i), dims[i]);
+        payload.CopyTo(bytes, 4 + 4 * dims.Length);
         return bytes;
     }
 

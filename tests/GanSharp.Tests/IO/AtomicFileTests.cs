@@ -39,7 +39,9 @@ public class AtomicFileTests
     {
         using var dir = new ScratchFolder("atomic");
         string file = dir.Combine("new.bin");
-        Assert.Throws<IOException>(() => AtomicFile.Write(file, _ => throw new IOException("disk full")));
+        var e = Assert.Throws<GanSharpException>(() => AtomicFile.Write(file, _ => throw new IOException("disk full")));
+        Assert.Contains(file, e.Message);
+        Assert.IsType<IOException>(e.InnerException);
         Assert.Empty(Directory.GetFileSystemEntries(dir.Path));
     }
 

@@ -52,25 +52,6 @@ public class ImageWriterTests
     }
 
     [Fact]
-    public void FailureMidWriteKeepsTheOldFileAndRemovesTheTemp()
-    {
-        using var dir = new TempDir();
-        var path = dir.File("keep.bin");
-        File.WriteAllBytes(path, new byte[] { 1, 2, 3 });
-        Assert.Throws<InvalidOperationException>(() => AtomicFile.Write(path, s =>
-        {
-            s.Write(new byte[100]);
-            throw new InvalidOperationException("boom");
-        }));
-        Assert.Equal(new byte[] { 1, 2, 3 }, File.ReadAllBytes(path));
-        Assert.Single(Directory.GetFiles(dir.Path));
-        var fresh = dir.File("never.bin");
-        Assert.Throws<InvalidOperationException>(() => AtomicFile.Write(fresh, _ => throw new InvalidOperationException()));
-        Assert.False(File.Exists(fresh));
-        Assert.Single(Directory.GetFiles(dir.Path));
-    }
-
-    [Fact]
     public void RefusesWrongShapes()
     {
         using var dir = new TempDir();
