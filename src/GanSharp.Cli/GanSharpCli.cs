@@ -52,6 +52,7 @@ public static class GanSharpCli
         root.Options.Add(Verbose);
         root.Subcommands.Add(DoctorCommand.Create(ctx));
         root.Subcommands.Add(DemoCommand.Create(ctx));
+        root.Subcommands.Add(DataCommand.Create(ctx));
         return root;
     }
 

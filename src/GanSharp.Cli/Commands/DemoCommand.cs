@@ -68,6 +68,7 @@ public static class DemoSections
     public static IReadOnlyList<IDemoSection> All { get; } = new IDemoSection[]
     {
         new DoctorSection(),
+        new DataDemoSection(),
     };
 }
 
@@ -87,26 +88,3 @@ public sealed class DoctorSection : IDemoSection
     }
 }
 
-/// <summary>Finds the bundled assets folder (samples, checkpoints).</summary>
-public static class BundledAssets
-{
-    /// <summary>
-    /// The explicit folder if given, else <c>$GANSHARP_ASSETS</c>, else the first <c>assets/</c> found walking up from
-    /// the application folder and from the current folder.
-    /// </summary>
-    public static string Locate(string? explicitFolder)
-    {
-        if (!string.IsNullOrEmpty(explicitFolder))
-            return Directory.Exists(explicitFolder) ? Path.GetFullPath(explicitFolder)
-                : throw new GanSharpException($"--assets {explicitFolder}: folder not found");
-        var env = Environment.GetEnvironmentVariable("GANSHARP_ASSETS");
-        if (!string.IsNullOrEmpty(env) && Directory.Exists(env)) return Path.GetFullPath(env);
-        foreach (var start in new[] { AppContext.BaseDirectory, Directory.GetCurrentDirectory() })
-            for (var d = new DirectoryInfo(start); d != null; d = d.Parent)
-            {
-                var candidate = Path.Combine(d.FullName, "assets");
-                if (File.Exists(Path.Combine(candidate, "ASSETS.md"))) return candidate;
-            }
-        throw new GanSharpException("bundled assets folder not found", "run from a GanSharp checkout, or pass --assets PATH / set GANSHARP_ASSETS");
-    }
-}

@@ -1,0 +1,80 @@
+using GanSharp.Imaging;
+
+namespace GanSharp.Data;
+
+/// <summary>How <see cref="DatasetResolver"/> builds datasets.</summary>
+/// <param name="Size">Side length for image folders and emoji (Fashion-MNIST is always 28).</param>
+/// <param name="Mode">Gray or RGB for image folders and emoji; null: RGB.</param>
+/// <param name="AllowDownload">Whether a missing emoji set may be fetched with npm.</param>
+/// <param name="CacheRoot">The emoji cache folder; null: <see cref="EmojiFetcher.DefaultCacheRoot"/>.</param>
+/// <param name="BundledRoot">The bundled samples folder (<c>assets/samples</c>) for <c>bundled:</c> specs.</param>
+public sealed record DatasetResolveOptions(int Size = 64, ImageMode? Mode = null, bool AllowDownload = false, string? CacheRoot = null, string? BundledRoot = null)
+{
+    /// <summary>Checks the values; returns this.</summary>
+    public DatasetResolveOptions Validate()
+    {
+        if (Size is < 4 or > 4096) throw new GanSharpException($"image size {Size}: must be between 4 and 4096");
+        return this;
+    }
+}
+
+/// <summary>
+/// Maps a dataset spec (<see cref="DatasetSpec.Forms"/>, or <c>bundled:SPEC</c> for the committed samples) to a dataset.
+/// </summary>
+public static class DatasetResolver
+{
+    /// <summary>The prefix that selects the bundled samples instead of the installed/cached data.</summary>
+    public const string BundledPrefix = "bundled:";
+
+    /// <summary>Accepted forms, for help texts.</summary>
+    public const string Forms = DatasetSpec.Forms + ", bundled:fashion-mnist[:CLASS], bundled:emoji:google|twitter";
+
+    /// <summary>Parses and resolves <paramref name="text"/>.</summary>
+    public static IImageDataset Resolve(string text, DatasetResolveOptions? options = null)
+    {
+        options = (options ?? new DatasetResolveOptions()).Validate();
+        bool bundled = text.StartsWith(BundledPrefix, StringComparison.OrdinalIgnoreCase);
+        var spec = DatasetSpec.Parse(bundled ? text[BundledPrefix.Length..] : text);
+        if (!bundled) return Resolve(spec, options);
+        var root = options.BundledRoot ?? throw new GanSharpException($"{text}: the bundled samples folder is unknown", "pass --assets PATH or run from a GanSharp checkout");
+        return spec.Kind switch
+        {
+            DatasetKind.FashionMnist => Resolve(spec with { Split = DatasetSplit.Test }, options, SampleBundle.FashionMnistFolder(root)),
+            DatasetKind.Emoji => ApplyClass(EmojiDataset.Open(SampleBundle.EmojiFolder(root, EmojiStyles.Parse(spec.Argument!)), EmojiStyles.Parse(spec.Argument!), EmojiOptions(options)), spec),
+            _ => throw new GanSharpException($"{text}: only fashion-mnist and emoji samples are bundled"),
+        };
+    }
+
+    /// <summary>Resolves a parsed spec against installed or cached data.</summary>
+    public static IImageDataset Resolve(DatasetSpec spec, DatasetResolveOptions? options = null, string? fashionMnistFolder = null)
+    {
+        options = (options ?? new DatasetResolveOptions()).Validate();
+        spec = spec.Validate();
+        switch (spec.Kind)
+        {
+            case DatasetKind.FashionMnist:
+                return FashionMnist.Load(new FashionMnistOptions(fashionMnistFolder, spec.Split ?? DatasetSplit.Train, spec.Class));
+            case DatasetKind.Folder:
+                var folder = ImageFolderDataset.Open(spec.Argument!, new ImageFolderOptions(Width: options.Size, Height: options.Size, Mode: options.Mode ?? ImageMode.Rgb));
+                return ApplyClass(folder, spec);
+            case DatasetKind.Emoji:
+                var style = EmojiStyles.Parse(spec.Argument!);
+                if (!EmojiFetcher.IsCached(style, options.CacheRoot) && !options.AllowDownload)
+                    throw new GanSharpException($"emoji:{style.Key()} is not in the cache ({EmojiFetcher.PackageFolder(style, options.CacheRoot)})",
+                        $"run `gansharp data fetch emoji:{style.Key()}` (uses npm), or use bundled:emoji:{style.Key()}");
+                return ApplyClass(EmojiDataset.Download(style, EmojiOptions(options), options.CacheRoot), spec);
+            default:
+                throw new GanSharpException($"unknown dataset kind {spec.Kind}");
+        }
+    }
+
+    static EmojiDatasetOptions EmojiOptions(DatasetResolveOptions o) => new(Size: o.Size, Mode: o.Mode ?? ImageMode.Rgb);
+
+    static IImageDataset ApplyClass(IImageDataset d, DatasetSpec spec)
+    {
+        if (spec.Class is not int c) return d;
+        if (c < 0 || c >= d.ClassNames.Count)
+            throw new GanSharpException($"{spec}: class {c} does not exist (the dataset has {d.ClassNames.Count} classes: {string.Join(", ", d.ClassNames)})");
+        return d.ClassFilter(c);
+    }
+}
