@@ -1,0 +1,224 @@
+using System.Diagnostics;
+using System.Text.Json;
+using GanSharp.Checkpoints;
+using GanSharp.Data;
+using GanSharp.Diagnostics;
+using GanSharp.Imaging;
+using static TorchSharp.torch;
+
+namespace GanSharp.Training;
+
+/// <summary>Progress of a training run, reported after each step.</summary>
+public sealed record TrainingProgress(long Step, long TotalSteps, double StepsPerSecond, IReadOnlyDictionary<string, double> Scalars, string? Event = null);
+
+/// <summary>How a run ended.</summary>
+/// <param name="Step">Steps completed.</param>
+/// <param name="Completed">False when cancelled before <see cref="TrainingOptions.Steps"/>.</param>
+/// <param name="RunFolder">The run folder.</param>
+/// <param name="LastCheckpoint">The last checkpoint written, or null.</param>
+/// <param name="Rollbacks">NaN rollbacks that happened.</param>
+/// <param name="StepsPerSecond">Mean speed of this session (excluding checkpoint and sample writing).</param>
+/// <param name="LastScalars">The scalars of the last step.</param>
+public sealed record TrainingResult(long Step, bool Completed, string RunFolder, string? LastCheckpoint, int Rollbacks, double StepsPerSecond, IReadOnlyDictionary<string, double> LastScalars);
+
+/// <summary>The loop's own state inside a checkpoint (extra <c>trainer.json</c>; the random stream is <c>rng.bin</c>).</summary>
+public sealed record TrainerState(long Step, int Epoch, int Batch, Dictionary<string, double[]> BaseLearningRates, int Rollbacks);
+
+/// <summary>
+/// The one generic training loop. Drives any <see cref="ITrainingMethod"/>: batches (deterministic by seed), learning-rate
+/// schedules, <c>stats.jsonl</c> + TensorBoard, fixed-input sample grids, atomic checkpoints with exact resume (weights,
+/// optimisers, random stream, data position), a NaN/Inf guard that stops or rolls back and says so, and cancellation
+/// (Ctrl-C) that saves a checkpoint before returning.
+/// </summary>
+public sealed class Trainer
+{
+    readonly ITrainingMethod method;
+    readonly IImageDataset data;
+    readonly TrainingOptions options;
+    readonly Device device;
+
+    /// <summary>Creates a trainer; nothing runs until <see cref="Run"/>.</summary>
+    public Trainer(ITrainingMethod method, IImageDataset data, TrainingOptions options, Device device)
+    {
+        this.method = method;
+        this.data = data;
+        this.options = options.Validate();
+        this.device = device;
+        if (data.Count < options.BatchSize)
+            throw new GanSharpException($"{data.Name} has {data.Count} images, fewer than one batch of {options.BatchSize}", "use a smaller --batch");
+    }
+
+    /// <summary>The options and method options as one JSON object (written to <c>config.json</c> and checkpoints).</summary>
+    public JsonElement ResolvedConfig() => CheckpointWriter.ToJson(new Dictionary<string, object>
+    {
+        ["method"] = method.Name,
+        ["data"] = new { name = data.Name, count = data.Count, shape = $"{data.Channels}x{data.Height}x{data.Width}" },
+        ["training"] = options,
+        ["options"] = method.Options,
+        ["architecture"] = method.Architecture,
+    });
+
+    /// <summary>
+    /// Trains in <paramref name="run"/>, from scratch or from <paramref name="resumeFrom"/> (a checkpoint folder), until
+    /// <see cref="TrainingOptions.Steps"/> or cancellation.
+    /// </summary>
+    public TrainingResult Run(RunFolder run, string? resumeFrom = null, IProgress<TrainingProgress>? progress = null, CancellationToken cancel = default)
+    {
+        using var loader = new DataLoader(data, new DataLoaderOptions(options.BatchSize, Shuffle: true, Seed: options.Seed, DropLast: true, Prefetch: options.Prefetch), device);
+        using var rng = new Generator(options.Seed, device);
+        using var sampleRng = new Generator(options.Seed ^ 0x5A3C_9E37UL, device);
+        var fixedInputs = method.FixedSampleInputs(options.SampleCount, sampleRng, device).DetachFromDisposeScope();
+        var ctx = new StepContext(device, rng);
+        var baseLrs = method.Optimizers.ToDictionary(o => o.Key, o => o.Value.ParamGroups.Select(g => g.LearningRate).ToArray());
+        long step = 0;
+        int rollbacks = 0;
+        string? lastCheckpoint = null;
+
+        if (resumeFrom != null)
+        {
+            var state = Load(resumeFrom, loader, rng);
+            step = state.Step;
+            rollbacks = state.Rollbacks;
+            baseLrs = state.BaseLearningRates;
+            run.Stats.MarkResume(step, resumeFrom);
+            Log.Info($"resumed {method.Name} from {resumeFrom} at step {step}");
+            progress?.Report(new TrainingProgress(step, options.Steps, 0, new Dictionary<string, double>(), $"resumed at step {step}"));
+        }
+
+        var scalars = (IReadOnlyDictionary<string, double>)new Dictionary<string, double>();
+        var computeTime = Stopwatch.StartNew();
+        computeTime.Stop();
+        long stepsThisSession = 0;
+        bool completed = false;
+        try
+        {
+            while (step < options.Steps)
+            {
+                cancel.ThrowIfCancellationRequested();
+                ApplySchedule(baseLrs, step);
+                ctx.Step = step;
+                computeTime.Start();
+                using (var scope = NewDisposeScope())
+                {
+                    using var batch = loader.Next(cancel);
+                    scalars = method.TrainStep(batch, ctx);
+                }
+                computeTime.Stop();
+                var bad = FindNonFinite(scalars, step);
+                if (bad != null)
+                {
+                    if (options.Nan == NanPolicy.Stop || rollbacks >= options.MaxRollbacks)
+                        throw new GanSharpException($"training stopped at step {step + 1}: {bad}" + (rollbacks > 0 ? $" (after {rollbacks} rollbacks)" : ""),
+                            options.Nan == NanPolicy.Stop ? "lower the learning rate, or use --nan rollback" : "lower the learning rate or change the loss");
+                    var latest = run.LatestCheckpoint() ?? throw new GanSharpException(
+                        $"training stopped at step {step + 1}: {bad}; no checkpoint to roll back to yet", "lower the learning rate, or checkpoint more often");
+                    rollbacks++;
+                    var state = Load(latest, loader, rng);
+                    // A fresh random stream so that the same divergence is not replayed exactly.
+                    rng.manual_seed((long)(options.Seed + 7919UL * (ulong)rollbacks));
+                    Log.Warn($"{bad} at step {step + 1}: rolled back to step {state.Step} ({Path.GetFileName(latest)}), rollback {rollbacks} of {options.MaxRollbacks}");
+                    run.Stats.MarkResume(state.Step, latest);
+                    progress?.Report(new TrainingProgress(state.Step, options.Steps, 0, scalars, $"rolled back to step {state.Step}"));
+                    step = state.Step;
+                    continue;
+                }
+                step++;
+                stepsThisSession++;
+                double speed = stepsThisSession / Math.Max(1e-9, computeTime.Elapsed.TotalSeconds);
+                if (step % options.LogEvery == 0 || step == options.Steps)
+                {
+                    var logged = new Dictionary<string, double>(scalars) { ["lr_factor"] = options.LrFactor(step - 1), ["steps_per_s"] = speed };
+                    run.LogScalars(step, logged);
+                }
+                progress?.Report(new TrainingProgress(step, options.Steps, speed, scalars));
+                if (options.SampleEvery > 0 && step % options.SampleEvery == 0) WriteSamples(run, fixedInputs, step);
+                if (options.CheckpointEvery > 0 && step % options.CheckpointEvery == 0 && step != options.Steps)
+                    lastCheckpoint = Save(run, step, loader, rng, baseLrs, rollbacks);
+            }
+            completed = true;
+        }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        {
+            Log.Info($"cancelled at step {step}; saving a checkpoint");
+        }
+        finally
+        {
+            fixedInputs.Dispose();
+        }
+        if (lastCheckpoint == null || !lastCheckpoint.EndsWith(RunFolder.CheckpointName(step), StringComparison.Ordinal))
+        {
+            if (step > 0 || completed) lastCheckpoint = Save(run, step, loader, rng, baseLrs, rollbacks);
+        }
+        if (completed)
+        {
+            using var sampleRng2 = new Generator(options.Seed ^ 0x5A3C_9E37UL, device);
+            using var inputs = method.FixedSampleInputs(options.SampleCount, sampleRng2, device);
+            WriteSamples(run, inputs, step);
+        }
+        double sessionSpeed = stepsThisSession / Math.Max(1e-9, computeTime.Elapsed.TotalSeconds);
+        return new TrainingResult(step, completed, run.Path, lastCheckpoint, rollbacks, sessionSpeed, scalars);
+    }
+
+    string? FindNonFinite(IReadOnlyDictionary<string, double> scalars, long step)
+    {
+        foreach (var (name, value) in scalars)
+            if (!double.IsFinite(value)) return $"{name} is {value}";
+        if ((step + 1) % options.NanCheckEvery != 0) return null;
+        using var _ = no_grad();
+        foreach (var (net, module) in method.Networks)
+            foreach (var (name, p) in module.named_parameters())
+                if (!p.isfinite().all().item<bool>()) return $"a weight of {net} ({name}) is not finite";
+        return null;
+    }
+
+    void ApplySchedule(Dictionary<string, double[]> baseLrs, long step)
+    {
+        double factor = options.LrFactor(step);
+        foreach (var (name, opt) in method.Optimizers)
+        {
+            if (!baseLrs.TryGetValue(name, out var lrs)) continue;
+            int i = 0;
+            foreach (var g in opt.ParamGroups)
+                if (i < lrs.Length) g.LearningRate = lrs[i++] * factor;
+        }
+    }
+
+    void WriteSamples(RunFolder run, Tensor fixedInputs, long step)
+    {
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        var images = method.Sample(fixedInputs).cpu(); // [N, C, H, W]
+        SampleGrid.WritePng(images, run.SamplePath($"fakes-{step:D9}.png"), new GridOptions(Title: $"{method.Name} step {step}"));
+    }
+
+    string Save(RunFolder run, long step, DataLoader loader, Generator rng, Dictionary<string, double[]> baseLrs, int rollbacks)
+    {
+        var path = run.CheckpointPath(step);
+        using (var writer = new CheckpointWriter(path, method.Name, step, ResolvedConfig(), CheckpointWriter.ToJson(method.Architecture)))
+        {
+            foreach (var (name, module) in method.Networks) writer.AddModule(name, module);
+            foreach (var (name, opt) in method.Optimizers) writer.AddOptimizer(name, opt);
+            writer.AddJson("trainer", new TrainerState(step, loader.Position.Epoch, loader.Position.Batch, baseLrs, rollbacks));
+            using var state = rng.get_state().cpu();
+            writer.AddBytes("rng", state.data<byte>().ToArray());
+            writer.Commit();
+        }
+        run.PublishCheckpoint(path, options.KeepCheckpoints);
+        return path;
+    }
+
+    TrainerState Load(string checkpoint, DataLoader loader, Generator rng)
+    {
+        var reader = CheckpointReader.Open(checkpoint);
+        if (reader.Manifest.Method != method.Name)
+            throw new GanSharpException($"{checkpoint} is a '{reader.Manifest.Method}' checkpoint, not '{method.Name}'");
+        foreach (var (name, module) in method.Networks) reader.LoadModule(name, module, device);
+        foreach (var (name, opt) in method.Optimizers) reader.LoadOptimizer(name, opt);
+        var state = reader.ReadJson<TrainerState>("trainer");
+        loader.Seek(new LoaderPosition(state.Epoch, state.Batch));
+        var bytes = reader.ReadBytes("rng");
+        using var t = tensor(bytes, dtype: ScalarType.Byte);
+        rng.set_state(t);
+        return state;
+    }
+}
