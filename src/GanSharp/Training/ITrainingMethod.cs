@@ -15,7 +15,7 @@ public sealed class StepContext
     }
 
     /// <summary>The 0-based step about to run.</summary>
-    public long Step { get; internal set; }
+    public long Step { get; set; }
 
     /// <summary>Where the method computes.</summary>
     public Device Device { get; }

@@ -1,0 +1,56 @@
+using System.Text.Json;
+using GanSharp.Losses;
+using GanSharp.Methods.Synthesis.Dcgan;
+using GanSharp.Models;
+
+namespace GanSharp.Methods.Synthesis.Gan;
+
+/// <summary>What a GAN checkpoint records to rebuild its networks: the architecture name and its config.</summary>
+/// <param name="Arch"><c>dcgan</c> or <c>stylegan</c>.</param>
+/// <param name="Config">The architecture's config record as JSON.</param>
+public sealed record GanArchitecture(string Arch, JsonElement Config)
+{
+    /// <summary>Known architecture names.</summary>
+    public static readonly string[] Names = { "dcgan" };
+
+    /// <summary>
+    /// The default architecture for an image shape and loss. <paramref name="width"/> and <paramref name="latent"/>
+    /// override the widths and latent size when given.
+    /// </summary>
+    public static GanArchitecture Default(string arch, ImageShape image, AdversarialLoss loss, int? width = null, int? latent = null)
+    {
+        if (image.Height != image.Width) throw new GanSharpException($"images are {image}; GANs here need square images");
+        switch (arch.ToLowerInvariant())
+        {
+            case "dcgan":
+                var c = DcganConfig.For(image.Height, image.Channels) with
+                {
+                    // Gulrajani et al.: no batch norm in a gradient-penalty critic (the penalty is per sample).
+                    DiscriminatorNorm = loss == AdversarialLoss.WganGp ? DiscriminatorNorm.LayerNorm : DiscriminatorNorm.BatchNorm,
+                };
+                if (width is int w) c = c with { GeneratorWidth = w, DiscriminatorWidth = w };
+                if (latent is int z) c = c with { LatentSize = z };
+                return new GanArchitecture("dcgan", c.Validate().ToJson());
+            default:
+                throw new GanSharpException($"--arch {arch}: unknown architecture", "use one of: " + string.Join(", ", Names));
+        }
+    }
+
+    /// <summary>Builds a generator of this architecture (fresh weights).</summary>
+    public IGenerator CreateGenerator() => Arch switch
+    {
+        "dcgan" => new DcganGenerator(DcganConfig.FromJson(Config)),
+        _ => throw new GanSharpException($"unknown architecture '{Arch}'"),
+    };
+
+    /// <summary>Builds a discriminator of this architecture (fresh weights).</summary>
+    public IDiscriminator CreateDiscriminator() => Arch switch
+    {
+        "dcgan" => new DcganDiscriminator(DcganConfig.FromJson(Config)),
+        _ => throw new GanSharpException($"unknown architecture '{Arch}'"),
+    };
+
+    /// <summary>A <see cref="GanMethod"/> with fresh networks of this architecture.</summary>
+    public GanMethod CreateMethod(GanOptions options, TorchSharp.torch.Device device) =>
+        new(CreateGenerator(), CreateGenerator(), CreateDiscriminator(), options, device, this);
+}

@@ -1,0 +1,163 @@
+using GanSharp.Data;
+using GanSharp.Losses;
+using GanSharp.Models;
+using GanSharp.Training;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace GanSharp.Methods.Synthesis.Gan;
+
+/// <summary>
+/// Adversarial training of any <see cref="IGenerator"/> against any <see cref="IDiscriminator"/> with the losses of
+/// <see cref="AdversarialLoss"/>. One <see cref="TrainStep"/> is one discriminator update on a fresh batch; the generator
+/// is updated on every <see cref="GanOptions.CriticSteps"/>-th step (so WGAN's n_critic = 5 sees five batches per
+/// generator update, as in the paper). An EMA copy of the generator renders the samples.
+/// </summary>
+/// <remarks>
+/// Goodfellow et al. 2014 (GAN, non-saturating loss); Radford et al. 2016 (DCGAN); Arjovsky et al. 2017 (WGAN);
+/// Gulrajani et al. 2017 (WGAN-GP); Mao et al. 2017 (LSGAN); Lim &amp; Ye 2017 (hinge); Mescheder et al. 2018 (R1).
+/// </remarks>
+public sealed class GanMethod : ITrainingMethod
+{
+    readonly IGenerator g;
+    readonly IGenerator gEma;
+    readonly IDiscriminator d;
+    readonly GanOptions o;
+    readonly OptimizerHelper optG, optD;
+    readonly Device device;
+    double lastGLoss = double.NaN;
+    long generatorUpdates;
+
+    /// <summary>Wires the networks (moved to <paramref name="device"/>) and creates the optimisers.</summary>
+    /// <param name="generator">The trained generator.</param>
+    /// <param name="generatorEma">A second instance of the same architecture; receives the EMA of the generator.</param>
+    /// <param name="discriminator">The discriminator/critic.</param>
+    /// <param name="options">Options; nulls take the loss's defaults.</param>
+    /// <param name="device">Where to train.</param>
+    /// <param name="architecture">What rebuilds the networks (written to checkpoints).</param>
+    public GanMethod(IGenerator generator, IGenerator generatorEma, IDiscriminator discriminator, GanOptions options, Device device, object architecture)
+    {
+        if (generator.Output != discriminator.Input)
+            throw new GanSharpException($"generator output {generator.Output} does not match discriminator input {discriminator.Input}");
+        g = generator; gEma = generatorEma; d = discriminator; this.device = device;
+        o = options.Validate();
+        Architecture = architecture;
+        g.Module.to(device); gEma.Module.to(device); d.Module.to(device);
+        Ema.CopyInto(g.Module, gEma.Module);
+        foreach (var p in gEma.Module.parameters()) p.requires_grad_(false);
+        optG = MakeOptimizer(g.Module);
+        optD = MakeOptimizer(d.Module);
+    }
+
+    OptimizerHelper MakeOptimizer(nn.Module m) => o.Optimizer == OptimizerKind.RmsProp
+        ? optim.RMSProp(m.parameters(), lr: o.LearningRate!.Value)
+        : optim.Adam(m.parameters(), lr: o.LearningRate!.Value, beta1: o.Beta1!.Value, beta2: o.Beta2!.Value);
+
+    /// <summary>The generator being trained.</summary>
+    public IGenerator Generator => g;
+
+    /// <summary>The EMA generator (use it for sampling and evaluation).</summary>
+    public IGenerator GeneratorEma => gEma;
+
+    /// <summary>The discriminator.</summary>
+    public IDiscriminator Discriminator => d;
+
+    /// <inheritdoc />
+    public string Name => "gan";
+
+    /// <inheritdoc />
+    public object Options => o;
+
+    /// <inheritdoc />
+    public object Architecture { get; }
+
+    /// <inheritdoc />
+    public IReadOnlyDictionary<string, nn.Module> Networks => new Dictionary<string, nn.Module>
+    {
+        ["generator"] = g.Module, ["generator_ema"] = gEma.Module, ["discriminator"] = d.Module,
+    };
+
+    /// <inheritdoc />
+    public IReadOnlyDictionary<string, OptimizerHelper> Optimizers => new Dictionary<string, OptimizerHelper> { ["generator"] = optG, ["discriminator"] = optD };
+
+    /// <inheritdoc />
+    public IReadOnlyDictionary<string, double> TrainStep(Batch batch, StepContext ctx)
+    {
+        var scalars = new Dictionary<string, double>();
+        var real = batch.Images.to(device); // [N, C, H, W]
+        long n = real.shape[0];
+        g.Module.train();
+        d.Module.train();
+
+        // Discriminator / critic update.
+        optD.zero_grad();
+        Tensor fake;
+        using (no_grad()) fake = g.Generate(g.SampleLatents(n, ctx.Rng, device)); // [N, C, H, W]
+        bool r1Now = o.R1Gamma > 0 && ctx.Step % o.R1Interval == 0;
+        var realIn = r1Now ? real.detach().requires_grad_(true) : real;
+        var realScores = d.Score(realIn); // [N]
+        var fakeScores = d.Score(fake);   // [N]
+        var dLoss = AdversarialLosses.DiscriminatorLoss(o.Loss, realScores, fakeScores);
+        var total = dLoss;
+        if (o.Loss == AdversarialLoss.WganGp && o.GradientPenaltyWeight > 0)
+        {
+            var gp = Penalties.GradientPenalty(x => d.Score(x), real, fake, o.GradientPenaltyWeight!.Value, device.type == DeviceType.CPU ? ctx.Rng : null);
+            total = total + gp;
+            scalars["gp"] = gp.item<float>();
+        }
+        if (r1Now)
+        {
+            var r1 = Penalties.R1Penalty(realScores, realIn, o.R1Gamma, o.R1Interval);
+            total = total + r1;
+            scalars["r1"] = r1.item<float>();
+        }
+        total.backward();
+        if (o.GradientClipNorm > 0) nn.utils.clip_grad_norm_(d.Module.parameters(), o.GradientClipNorm);
+        optD.step();
+        if (o.Loss == AdversarialLoss.Wgan) WassersteinLoss.ClipWeights(d.Module, o.ClipValue!.Value);
+        scalars["d_loss"] = dLoss.item<float>();
+        scalars["d_real"] = realScores.mean().item<float>();
+        scalars["d_fake"] = fakeScores.mean().item<float>();
+        if (o.Loss is AdversarialLoss.Wgan or AdversarialLoss.WganGp)
+            scalars["wasserstein"] = WassersteinLoss.Estimate(realScores.detach(), fakeScores.detach());
+
+        // Generator update every CriticSteps-th step.
+        if (ctx.Step % o.CriticSteps!.Value == o.CriticSteps.Value - 1)
+        {
+            optG.zero_grad();
+            var gen = g.Generate(g.SampleLatents(n, ctx.Rng, device));
+            var gLoss = AdversarialLosses.GeneratorLoss(o.Loss, d.Score(gen));
+            gLoss.backward();
+            if (o.GradientClipNorm > 0) nn.utils.clip_grad_norm_(g.Module.parameters(), o.GradientClipNorm);
+            optG.step();
+            Ema.Update(g.Module, gEma.Module, o.EmaBeta);
+            lastGLoss = gLoss.item<float>();
+            generatorUpdates++;
+        }
+        scalars["g_loss"] = lastGLoss;
+        if (double.IsNaN(lastGLoss)) scalars.Remove("g_loss");
+        return scalars;
+    }
+
+    /// <inheritdoc />
+    public Tensor Sample(Tensor fixedInputs)
+    {
+        gEma.Module.eval();
+        using var _ = no_grad();
+        return gEma.Generate(fixedInputs.to(device));
+    }
+
+    /// <inheritdoc />
+    public Tensor FixedSampleInputs(int count, torch.Generator rng, Device device) => g.SampleLatents(count, rng, device);
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        optG.Dispose();
+        optD.Dispose();
+        g.Module.Dispose();
+        gEma.Module.Dispose();
+        d.Module.Dispose();
+    }
+}

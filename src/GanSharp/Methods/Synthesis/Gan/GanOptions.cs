@@ -1,0 +1,67 @@
+using GanSharp.Losses;
+
+namespace GanSharp.Methods.Synthesis.Gan;
+
+/// <summary>
+/// Options of adversarial training. Null values take the paper defaults of <see cref="Loss"/>
+/// (<see cref="AdversarialLosses.Defaults"/>); <see cref="Resolve"/> fills them in, and the resolved record is what
+/// run folders and checkpoints record.
+/// </summary>
+/// <param name="Loss">The adversarial loss (default: non-saturating).</param>
+/// <param name="CriticSteps">Discriminator updates per generator update (WGAN: 5).</param>
+/// <param name="Optimizer">Adam or RMSProp (WGAN).</param>
+/// <param name="LearningRate">Learning rate of both networks.</param>
+/// <param name="Beta1">Adam β1.</param>
+/// <param name="Beta2">Adam β2.</param>
+/// <param name="ClipValue">WGAN weight clipping bound c.</param>
+/// <param name="GradientPenaltyWeight">WGAN-GP λ.</param>
+/// <param name="R1Gamma">R1 penalty γ on real images (0: off).</param>
+/// <param name="R1Interval">Lazy R1: apply every this many discriminator steps, scaled by the interval.</param>
+/// <param name="EmaBeta">Decay of the generator's EMA copy used for samples (0: the EMA copy follows the generator exactly).</param>
+/// <param name="GradientClipNorm">Clip both networks' gradient norms to this value (0: off).</param>
+public sealed record GanOptions(
+    AdversarialLoss Loss = AdversarialLoss.NonSaturating,
+    int? CriticSteps = null,
+    OptimizerKind? Optimizer = null,
+    double? LearningRate = null,
+    double? Beta1 = null,
+    double? Beta2 = null,
+    double? ClipValue = null,
+    double? GradientPenaltyWeight = null,
+    double R1Gamma = 0,
+    int R1Interval = 16,
+    double EmaBeta = 0.999,
+    double GradientClipNorm = 0)
+{
+    /// <summary>These options with every null replaced by the loss's paper default.</summary>
+    public GanOptions Resolve()
+    {
+        var d = AdversarialLosses.Defaults(Loss);
+        return this with
+        {
+            CriticSteps = CriticSteps ?? d.CriticSteps,
+            Optimizer = Optimizer ?? d.Optimizer,
+            LearningRate = LearningRate ?? d.LearningRate,
+            Beta1 = Beta1 ?? d.Beta1,
+            Beta2 = Beta2 ?? d.Beta2,
+            ClipValue = ClipValue ?? d.ClipValue,
+            GradientPenaltyWeight = GradientPenaltyWeight ?? d.GradientPenaltyWeight,
+        };
+    }
+
+    /// <summary>Resolves, then throws a <see cref="GanSharpException"/> naming the first bad value.</summary>
+    public GanOptions Validate()
+    {
+        var r = Resolve();
+        if (r.CriticSteps < 1) throw new GanSharpException($"critic steps {r.CriticSteps}: must be at least 1");
+        if (!(r.LearningRate > 0)) throw new GanSharpException($"learning rate {r.LearningRate}: must be positive");
+        if (!(r.Beta1 >= 0 && r.Beta1 < 1) || !(r.Beta2 >= 0 && r.Beta2 < 1)) throw new GanSharpException($"Adam betas ({r.Beta1}, {r.Beta2}): must be in [0, 1)");
+        if (r.Loss == AdversarialLoss.Wgan && !(r.ClipValue > 0)) throw new GanSharpException($"WGAN clip value {r.ClipValue}: must be positive");
+        if (r.Loss == AdversarialLoss.WganGp && !(r.GradientPenaltyWeight >= 0)) throw new GanSharpException($"gradient penalty weight {r.GradientPenaltyWeight}: must not be negative");
+        if (r.R1Gamma < 0) throw new GanSharpException($"R1 gamma {r.R1Gamma}: must not be negative");
+        if (r.R1Interval < 1) throw new GanSharpException($"R1 interval {r.R1Interval}: must be at least 1");
+        if (!(r.EmaBeta >= 0 && r.EmaBeta < 1)) throw new GanSharpException($"EMA beta {r.EmaBeta}: must be in [0, 1)");
+        if (r.GradientClipNorm < 0) throw new GanSharpException($"gradient clip norm {r.GradientClipNorm}: must not be negative");
+        return r;
+    }
+}

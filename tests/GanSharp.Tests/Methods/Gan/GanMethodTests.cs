@@ -1,0 +1,144 @@
+using GanSharp.Data;
+using GanSharp.Losses;
+using GanSharp.Methods.Synthesis.Gan;
+using GanSharp.Models;
+using GanSharp.Platform;
+using GanSharp.Tests.IO;
+using GanSharp.Training;
+using static TorchSharp.torch;
+
+namespace GanSharp.Tests.Methods.Gan;
+
+public class GanMethodTests
+{
+    /// <summary>32 gray 28x28 images: a bright square on black, jittered, so a tiny GAN has something to learn.</summary>
+    sealed class Squares : IImageDataset
+    {
+        public string Name => "squares";
+        public int Count => 32;
+        public int Channels => 1;
+        public int Height => 28;
+        public int Width => 28;
+        public IReadOnlyList<string> ClassNames => Array.Empty<string>();
+        public void CopyPixels(int index, Span<float> destination)
+        {
+            destination[..784].Fill(-1f);
+            int o = 6 + index % 8;
+            for (int y = o; y < o + 10; y++) for (int x = o; x < o + 10; x++) destination[y * 28 + x] = 1f;
+        }
+        public int LabelOf(int index) => -1;
+        public string IdOf(int index) => "#" + index;
+    }
+
+    static GanMethod Tiny(AdversarialLoss loss, GanOptions? options = null)
+    {
+        TorchRuntime.EnsureInitialized();
+        manual_seed(3);
+        var arch = GanArchitecture.Default("dcgan", new ImageShape(1, 28, 28), loss, width: 8, latent: 16);
+        return arch.CreateMethod((options ?? new GanOptions()) with { Loss = loss }, CPU);
+    }
+
+    static Batch BatchOf(int step)
+    {
+        var loader = new DataLoader(new Squares(), new DataLoaderOptions(BatchSize: 8, Seed: (ulong)step, Prefetch: 0));
+        return loader.Next();
+    }
+
+    [Theory]
+    [InlineData(AdversarialLoss.Minimax)]
+    [InlineData(AdversarialLoss.NonSaturating)]
+    [InlineData(AdversarialLoss.Wgan)]
+    [InlineData(AdversarialLoss.WganGp)]
+    [InlineData(AdversarialLoss.Lsgan)]
+    [InlineData(AdversarialLoss.Hinge)]
+    public void EveryLossTrainsAFewStepsWithFiniteScalars(AdversarialLoss loss)
+    {
+        using var method = Tiny(loss);
+        using var rng = new TorchSharp.torch.Generator(1);
+        var ctx = new StepContext(CPU, rng);
+        var resolved = (GanOptions)method.Options;
+        IReadOnlyDictionary<string, double> s = new Dictionary<string, double>();
+        for (int step = 0; step < resolved.CriticSteps!.Value + 1; step++)
+        {
+            using var scope = NewDisposeScope();
+            ctx.Step = step;
+            using var batch = BatchOf(step);
+            s = method.TrainStep(batch, ctx);
+        }
+        Assert.All(s.Values, v => Assert.True(double.IsFinite(v)));
+        Assert.Contains("g_loss", s.Keys);
+        if (loss == AdversarialLoss.WganGp) Assert.Contains("gp", s.Keys);
+        if (loss is AdversarialLoss.Wgan or AdversarialLoss.WganGp) Assert.Contains("wasserstein", s.Keys);
+        if (loss == AdversarialLoss.Wgan)
+            Assert.All(method.Discriminator.Module.parameters(), p => Assert.True(p.abs().max().item<float>() <= 0.01f + 1e-7f));
+    }
+
+    [Fact]
+    public void GeneratorMovesOnlyEveryCriticStepsAndTheEmaFollows()
+    {
+        using var method = Tiny(AdversarialLoss.WganGp, new GanOptions(CriticSteps: 3, EmaBeta: 0.5));
+        using var rng = new TorchSharp.torch.Generator(2);
+        var ctx = new StepContext(CPU, rng);
+        Tensor Snapshot() => cat(method.Generator.Module.parameters().Select(p => p.detach().flatten()).ToArray()).clone();
+        var before = Snapshot();
+        for (int step = 0; step < 3; step++)
+        {
+            ctx.Step = step;
+            using var batch = BatchOf(step);
+            var s = method.TrainStep(batch, ctx);
+            var now = Snapshot();
+            if (step < 2)
+            {
+                Assert.True(now.eq(before).all().item<bool>(), $"generator changed at step {step}");
+                Assert.DoesNotContain("g_loss", s.Keys);
+            }
+            else Assert.False(now.eq(before).all().item<bool>(), "generator did not change at step 2");
+        }
+        var ema = cat(method.GeneratorEma.Module.parameters().Select(p => p.detach().flatten()).ToArray());
+        var g = Snapshot();
+        // EMA with β = 0.5 after one update: halfway between the old and new generator weights.
+        Assert.True(((before + g) / 2 - ema).abs().max().item<float>() < 1e-6f);
+    }
+
+    [Fact]
+    public void OptionsResolveToThePaperDefaults()
+    {
+        var wgan = new GanOptions(AdversarialLoss.Wgan).Validate();
+        Assert.Equal((5, OptimizerKind.RmsProp, 5e-5, 0.01), (wgan.CriticSteps!.Value, wgan.Optimizer!.Value, wgan.LearningRate!.Value, wgan.ClipValue!.Value));
+        var gp = new GanOptions(AdversarialLoss.WganGp).Validate();
+        Assert.Equal((5, 1e-4, 0.0, 0.9, 10.0), (gp.CriticSteps!.Value, gp.LearningRate!.Value, gp.Beta1!.Value, gp.Beta2!.Value, gp.GradientPenaltyWeight!.Value));
+        var ns = new GanOptions().Validate();
+        Assert.Equal((1, 2e-4, 0.5), (ns.CriticSteps!.Value, ns.LearningRate!.Value, ns.Beta1!.Value));
+        Assert.Throws<GanSharpException>(() => new GanOptions(LearningRate: -1).Validate());
+        Assert.Throws<GanSharpException>(() => new GanOptions(EmaBeta: 1).Validate());
+        Assert.Throws<GanSharpException>(() => GanArchitecture.Default("biggan", new ImageShape(1, 28, 28), AdversarialLoss.Hinge));
+    }
+
+    [Fact]
+    public void TrainedCheckpointSamplesDeterministicallyForASeed()
+    {
+        using var dir = new ScratchFolder("gan");
+        using var method = Tiny(AdversarialLoss.NonSaturating);
+        var trainer = new Trainer(method, new Squares(), new TrainingOptions(Steps: 4, BatchSize: 8, SampleEvery: 0, CheckpointEvery: 0, SampleCount: 4, Prefetch: 0), CPU);
+        TrainingResult result;
+        using (var run = RunFolder.Create(dir.Path, "gan", "test", trainer.ResolvedConfig(), tensorBoard: false))
+            result = trainer.Run(run);
+        Assert.True(result.Completed);
+        Assert.True(File.Exists(Path.Combine(result.RunFolder, "samples", "fakes-000000004.png")));
+        var g1 = GanCheckpoint.LoadGenerator(result.LastCheckpoint!);
+        var g2 = GanCheckpoint.LoadGenerator(result.RunFolder);
+        Tensor Draw(IGenerator g)
+        {
+            using var rng = new TorchSharp.torch.Generator(42);
+            using var _ = no_grad();
+            return g.Generate(g.SampleLatents(4, rng));
+        }
+        Assert.True(Draw(g1).eq(Draw(g2)).all().item<bool>());
+        Assert.True(Draw(g1).eq(Draw(g1)).all().item<bool>());
+        // The EMA generator saved is the method's EMA generator.
+        using var rng3 = new TorchSharp.torch.Generator(42);
+        method.GeneratorEma.Module.eval();
+        using (no_grad())
+            Assert.True(method.GeneratorEma.Generate(method.GeneratorEma.SampleLatents(4, rng3)).eq(Draw(g1)).all().item<bool>());
+    }
+}
