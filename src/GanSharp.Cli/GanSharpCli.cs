@@ -53,6 +53,8 @@ public static class GanSharpCli
         root.Subcommands.Add(DoctorCommand.Create(ctx));
         root.Subcommands.Add(DemoCommand.Create(ctx));
         root.Subcommands.Add(DataCommand.Create(ctx));
+        root.Subcommands.Add(TrainCommand.Create(ctx));
+        root.Subcommands.Add(SampleCommand.Create(ctx));
         return root;
     }
 

@@ -1,6 +1,7 @@
 namespace GanSharp.Losses;
 
 /// <summary>The adversarial objectives GanSharp trains with (METHODS.md §1).</summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<AdversarialLoss>))]
 public enum AdversarialLoss
 {
     /// <summary>Goodfellow et al. 2014, G minimises E[log(1 − σ(D(G(z))))] (saturates early; for study).</summary>

@@ -4,6 +4,7 @@ using static TorchSharp.torch;
 namespace GanSharp.Losses;
 
 /// <summary>Optimiser families the papers' defaults call for.</summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<OptimizerKind>))]
 public enum OptimizerKind
 {
     /// <summary>Adam (Kingma &amp; Ba 2015).</summary>

@@ -1,6 +1,7 @@
 namespace GanSharp.Training;
 
 /// <summary>What the guard does when a loss or weight becomes NaN or infinite.</summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<NanPolicy>))]
 public enum NanPolicy
 {
     /// <summary>Stop with an error naming the step and the scalar.</summary>
@@ -10,6 +11,7 @@ public enum NanPolicy
 }
 
 /// <summary>Learning-rate schedule shape, applied to every optimiser as a factor of its initial rate.</summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<LrSchedule>))]
 public enum LrSchedule
 {
     /// <summary>Constant rate.</summary>

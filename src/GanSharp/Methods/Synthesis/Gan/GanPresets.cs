@@ -1,0 +1,63 @@
+using GanSharp.Losses;
+
+namespace GanSharp.Methods.Synthesis.Gan;
+
+/// <summary>
+/// A named set of <c>gansharp train gan</c> settings. Every field is optional; precedence is
+/// built-in defaults &lt; preset &lt; command-line flags.
+/// </summary>
+public sealed record GanTrainSettings(
+    string? Data = null,
+    string? Arch = null,
+    AdversarialLoss? Loss = null,
+    int? Size = null,
+    bool? Gray = null,
+    int? Width = null,
+    int? Latent = null,
+    long? Steps = null,
+    int? Batch = null,
+    double? LearningRate = null,
+    int? CriticSteps = null,
+    double? R1Gamma = null,
+    double? EmaBeta = null,
+    ulong? Seed = null,
+    int? SampleEvery = null,
+    int? CheckpointEvery = null,
+    string? Description = null)
+{
+    /// <summary>Fields of <paramref name="over"/> that are set replace those of this record.</summary>
+    public GanTrainSettings Merge(GanTrainSettings over) => new(
+        over.Data ?? Data, over.Arch ?? Arch, over.Loss ?? Loss, over.Size ?? Size, over.Gray ?? Gray, over.Width ?? Width,
+        over.Latent ?? Latent, over.Steps ?? Steps, over.Batch ?? Batch, over.LearningRate ?? LearningRate,
+        over.CriticSteps ?? CriticSteps, over.R1Gamma ?? R1Gamma, over.EmaBeta ?? EmaBeta, over.Seed ?? Seed,
+        over.SampleEvery ?? SampleEvery, over.CheckpointEvery ?? CheckpointEvery, over.Description ?? Description);
+
+    /// <summary>The built-in defaults (DCGAN, non-saturating loss, bundled Fashion-MNIST is not a default: data is required).</summary>
+    public static GanTrainSettings Defaults { get; } = new(
+        Arch: "dcgan", Loss: AdversarialLoss.NonSaturating, Size: 64, Gray: false, Steps: 2000, Batch: 64,
+        EmaBeta: 0.999, R1Gamma: 0, Seed: 1, SampleEvery: 250, CheckpointEvery: 500);
+}
+
+/// <summary>The named presets, in one table (the commands that produce the bundled checkpoints use them).</summary>
+public static class GanPresets
+{
+    /// <summary>All presets by name.</summary>
+    public static IReadOnlyDictionary<string, GanTrainSettings> All { get; } = new Dictionary<string, GanTrainSettings>(StringComparer.OrdinalIgnoreCase)
+    {
+        // Radford et al. 2016 on Fashion-MNIST at its native 28 px; widths halved for CPU training.
+        ["dcgan-fashion"] = new(Data: "fashion-mnist", Arch: "dcgan", Loss: AdversarialLoss.NonSaturating, Size: 28, Gray: true,
+            Width: 32, Latent: 64, Steps: 3000, Batch: 64, Description: "dcgan-fashion"),
+        // Gulrajani et al. 2017: Adam(1e-4, 0, 0.9), n_critic 5, λ 10, LayerNorm critic.
+        ["wgangp-fashion"] = new(Data: "fashion-mnist", Arch: "dcgan", Loss: AdversarialLoss.WganGp, Size: 28, Gray: true,
+            Width: 32, Latent: 64, Steps: 5000, Batch: 64, Description: "wgangp-fashion"),
+        ["dcgan-emoji"] = new(Data: "emoji:google", Arch: "dcgan", Loss: AdversarialLoss.NonSaturating, Size: 32, Gray: false,
+            Width: 32, Latent: 64, Steps: 3000, Batch: 64, Description: "dcgan-emoji"),
+        // A seconds-long smoke preset on the bundled samples (used by tests and the README).
+        ["smoke"] = new(Data: "bundled:fashion-mnist", Arch: "dcgan", Loss: AdversarialLoss.NonSaturating, Size: 28, Gray: true,
+            Width: 8, Latent: 16, Steps: 4, Batch: 16, SampleEvery: 2, CheckpointEvery: 2, Description: "smoke"),
+    };
+
+    /// <summary>The preset called <paramref name="name"/>, or a clear error listing the presets.</summary>
+    public static GanTrainSettings Get(string name) => All.TryGetValue(name, out var p) ? p
+        : throw new GanSharpException($"--preset {name}: unknown preset", "presets: " + string.Join(", ", All.Keys));
+}

@@ -1,0 +1,79 @@
+using System.Text.Json;
+using GanSharp.Cli;
+using GanSharp.Imaging;
+using GanSharp.Tests.Data;
+using GanSharp.Training;
+
+namespace GanSharp.Tests.Cli;
+
+public class TrainCommandTests
+{
+    [Fact]
+    public async Task DryRunPrintsTheResolvedConfigWithFlagsOverPreset()
+    {
+        var (code, output, err) = await CliTests.Run("train", "gan", "--preset", "smoke", "--steps", "9", "--loss", "wgan-gp", "--dry-run",
+            "--assets", DataCommandTests.Assets, "--device", "cpu");
+        Assert.True(code == ExitCodes.Ok, err);
+        using var doc = JsonDocument.Parse(output);
+        var resolved = doc.RootElement.GetProperty("resolved");
+        Assert.Equal(9, resolved.GetProperty("training").GetProperty("steps").GetInt64());
+        var options = resolved.GetProperty("options");
+        Assert.Equal("WganGp", options.GetProperty("loss").GetString());
+        Assert.Equal(5, options.GetProperty("criticSteps").GetInt32());
+        Assert.Equal(1e-4, options.GetProperty("learningRate").GetDouble());
+        Assert.Equal(16, doc.RootElement.GetProperty("settings").GetProperty("batch").GetInt32());
+    }
+
+    [Fact]
+    public async Task SmokeTrainingWritesARunFolderResumesAndSamples()
+    {
+        using var dir = new TempFolder();
+        var runs = Path.Combine(dir.Path, "runs");
+        var (code, output, err) = await CliTests.Run("train", "gan", "--preset", "smoke", "--runs", runs, "--assets", DataCommandTests.Assets, "--device", "cpu");
+        Assert.True(code == ExitCodes.Ok, err);
+        Assert.Contains("finished at step 4", output);
+        var run = Directory.GetDirectories(runs).Single();
+        Assert.True(File.Exists(Path.Combine(run, "config.json")));
+        Assert.Equal(4, StatsLog.Read(Path.Combine(run, "stats.jsonl")).Max(s => s.Step));
+        Assert.True(File.Exists(Path.Combine(run, "samples", "fakes-000000004.png")));
+
+        (code, output, err) = await CliTests.Run("train", "gan", "--runs", runs, "--resume", "latest", "--steps", "6", "--assets", DataCommandTests.Assets, "--device", "cpu");
+        Assert.True(code == ExitCodes.Ok, err);
+        Assert.Contains("finished at step 6", output);
+        Assert.Single(Directory.GetDirectories(runs));
+
+        var png = Path.Combine(dir.Path, "s.png");
+        (code, _, err) = await CliTests.Run("sample", "-c", run, "-n", "4", "--seed", "3", "-o", png, "--device", "cpu");
+        Assert.True(code == ExitCodes.Ok, err);
+        var first = File.ReadAllBytes(png);
+        (code, _, _) = await CliTests.Run("sample", "-c", run, "-n", "4", "--seed", "3", "-o", png, "--device", "cpu");
+        Assert.Equal(first, File.ReadAllBytes(png));
+        foreach (var mode in new[] { "interpolate", "truncation" })
+        {
+            (code, _, err) = await CliTests.Run("sample", "-c", run, "-n", "2", "--mode", mode, "--steps", "5", "-o", png, "--device", "cpu");
+            Assert.True(code == ExitCodes.Ok, err);
+            Assert.InRange(ImageReader.ReadHeader(png).Width, 5 * 28, 5 * 28 + 60);
+        }
+    }
+
+    [Fact]
+    public async Task BadRequestsAreClearErrors()
+    {
+        var (code, _, err) = await CliTests.Run("train", "gan", "--preset", "nope");
+        Assert.Equal(ExitCodes.Error, code);
+        Assert.Contains("smoke", err);
+        (code, _, err) = await CliTests.Run("train", "gan", "--data", "bundled:fashion-mnist", "--loss", "bogus", "--assets", DataCommandTests.Assets);
+        Assert.Equal(ExitCodes.Error, code);
+        Assert.Contains("--loss bogus", err);
+        (code, _, err) = await CliTests.Run("train", "gan", "--steps", "5");
+        Assert.Equal(ExitCodes.Error, code);
+        Assert.Contains("--data is required", err);
+        using var dir = new TempFolder();
+        (code, _, err) = await CliTests.Run("train", "gan", "--preset", "smoke", "--runs", dir.Path, "--resume", "latest");
+        Assert.Equal(ExitCodes.Error, code);
+        Assert.Contains("no run folders", err);
+        (code, _, err) = await CliTests.Run("sample", "-c", dir.Path);
+        Assert.Equal(ExitCodes.Error, code);
+        Assert.DoesNotContain("   at ", err);
+    }
+}
