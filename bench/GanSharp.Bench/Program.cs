@@ -4,6 +4,7 @@ using GanSharp.Bench;
 var benches = new Dictionary<string, Func<string[], int>>
 {
     ["platform"] = PlatformBench.Run,
+    ["stylegan"] = StyleGanBench.Run,
 };
 if (args.Length == 0 || !benches.TryGetValue(args[0], out var run))
 {
