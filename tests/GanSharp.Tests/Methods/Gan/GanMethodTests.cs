@@ -142,3 +142,56 @@ public class GanMethodTests
             Assert.True(method.GeneratorEma.Generate(method.GeneratorEma.SampleLatents(4, rng3)).eq(Draw(g1)).all().item<bool>());
     }
 }
+
+public class StyleGanTrainingTests
+{
+    sealed class Blobs : IImageDataset
+    {
+        public string Name => "blobs";
+        public int Count => 16;
+        public int Channels => 3;
+        public int Height => 8;
+        public int Width => 8;
+        public IReadOnlyList<string> ClassNames => Array.Empty<string>();
+        public void CopyPixels(int index, Span<float> destination)
+        {
+            for (int i = 0; i < 192; i++) destination[i] = ((i + index) % 7) / 3f - 1f;
+        }
+        public int LabelOf(int index) => -1;
+        public string IdOf(int index) => "#" + index;
+    }
+
+    static GanMethod Tiny()
+    {
+        TorchRuntime.EnsureInitialized();
+        manual_seed(9);
+        var arch = GanArchitecture.Default("stylegan", new ImageShape(3, 8, 8), AdversarialLoss.NonSaturating, width: 16, latent: 8);
+        return arch.CreateMethod(new GanOptions(R1Gamma: 1, R1Interval: 2), CPU);
+    }
+
+    [Fact]
+    public void StyleGanTrainsWithMixingR1AndExactResume()
+    {
+        using var dir = new ScratchFolder("stylegan");
+        var o = new TrainingOptions(Steps: 4, BatchSize: 4, LogEvery: 1, SampleEvery: 0, CheckpointEvery: 2, KeepCheckpoints: 0, SampleCount: 4, Prefetch: 0);
+        IReadOnlyList<StatsRecord> Run(string root, long steps, string? resume)
+        {
+            using var method = Tiny();
+            var trainer = new Trainer(method, new Blobs(), o with { Steps = steps }, CPU);
+            using var run = resume == null ? RunFolder.Create(root, "gan", "s", trainer.ResolvedConfig(), tensorBoard: false)
+                : RunFolder.Open(Directory.GetDirectories(root).Single(), tensorBoard: false);
+            var before = ((GanSharp.Models.IGenerator)method.Generator).MeanLatent.clone();
+            var result = trainer.Run(run, resume);
+            Assert.True(result.Completed);
+            if (resume == null) Assert.False(method.Generator.MeanLatent.eq(before).all().item<bool>(), "mean latent not tracked");
+            return StatsLog.Read(run.StatsPath);
+        }
+        var full = Run(dir.Combine("a"), 4, null);
+        Assert.Contains(full, s => s.Scalars.ContainsKey("r1"));
+        Assert.All(full.Where(s => s.Event == null), s => Assert.True(double.IsFinite(s.Scalars["d_loss"])));
+        Run(dir.Combine("b"), 2, null);
+        var resumed = Run(dir.Combine("b"), 4, Path.Combine(Directory.GetDirectories(dir.Combine("b")).Single(), "checkpoints", "step-000000002"));
+        double[] Tail(IReadOnlyList<StatsRecord> s) => s.Where(r => r.Event == null && r.Step > 2).OrderBy(r => r.Step).Select(r => r.Scalars["d_loss"]).ToArray();
+        Assert.Equal(Tail(full), Tail(resumed));
+    }
+}

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using GanSharp.Losses;
 using GanSharp.Methods.Synthesis.Dcgan;
+using GanSharp.Methods.Synthesis.StyleGan;
 using GanSharp.Models;
 
 namespace GanSharp.Methods.Synthesis.Gan;
@@ -11,7 +12,7 @@ namespace GanSharp.Methods.Synthesis.Gan;
 public sealed record GanArchitecture(string Arch, JsonElement Config)
 {
     /// <summary>Known architecture names.</summary>
-    public static readonly string[] Names = { "dcgan" };
+    public static readonly string[] Names = { "dcgan", "stylegan" };
 
     /// <summary>
     /// The default architecture for an image shape and loss. <paramref name="width"/> and <paramref name="latent"/>
@@ -31,6 +32,12 @@ public sealed record GanArchitecture(string Arch, JsonElement Config)
                 if (width is int w) c = c with { GeneratorWidth = w, DiscriminatorWidth = w };
                 if (latent is int z) c = c with { LatentSize = z };
                 return new GanArchitecture("dcgan", c.Validate().ToJson());
+            case "stylegan":
+                var sc = new StyleGanConfig(Resolution: image.Height, Channels: image.Channels);
+                if (latent is int zs) sc = sc with { LatentSize = zs, StyleSize = zs };
+                // --width sets the widest layer (the cap); the base follows so that the cap is reached at 4-8 px.
+                if (width is int ws) sc = sc with { MaxChannels = ws, ChannelBase = ws * 4 };
+                return new GanArchitecture("stylegan", JsonSerializer.SerializeToElement(sc.Validate(), Checkpoints.CheckpointManifest.JsonOptions));
             default:
                 throw new GanSharpException($"--arch {arch}: unknown architecture", "use one of: " + string.Join(", ", Names));
         }
@@ -40,6 +47,7 @@ public sealed record GanArchitecture(string Arch, JsonElement Config)
     public IGenerator CreateGenerator() => Arch switch
     {
         "dcgan" => new DcganGenerator(DcganConfig.FromJson(Config)),
+        "stylegan" => new StyleGanGenerator(StyleGanModels.ReadConfig(Config)),
         _ => throw new GanSharpException($"unknown architecture '{Arch}'"),
     };
 
@@ -47,6 +55,7 @@ public sealed record GanArchitecture(string Arch, JsonElement Config)
     public IDiscriminator CreateDiscriminator() => Arch switch
     {
         "dcgan" => new DcganDiscriminator(DcganConfig.FromJson(Config)),
+        "stylegan" => new StyleGanDiscriminator(StyleGanModels.ReadConfig(Config)),
         _ => throw new GanSharpException($"unknown architecture '{Arch}'"),
     };
 

@@ -93,7 +93,7 @@ public sealed class GanMethod : ITrainingMethod
         // Discriminator / critic update.
         optD.zero_grad();
         Tensor fake;
-        using (no_grad()) fake = g.Generate(g.SampleLatents(n, ctx.Rng, device)); // [N, C, H, W]
+        using (no_grad()) fake = Fakes(n, ctx); // [N, C, H, W]
         bool r1Now = o.R1Gamma > 0 && ctx.Step % o.R1Interval == 0;
         var realIn = r1Now ? real.detach().requires_grad_(true) : real;
         var realScores = d.Score(realIn); // [N]
@@ -126,7 +126,7 @@ public sealed class GanMethod : ITrainingMethod
         if (ctx.Step % o.CriticSteps!.Value == o.CriticSteps.Value - 1)
         {
             optG.zero_grad();
-            var gen = g.Generate(g.SampleLatents(n, ctx.Rng, device));
+            var gen = Fakes(n, ctx, trackMean: true);
             var gLoss = AdversarialLosses.GeneratorLoss(o.Loss, d.Score(gen));
             gLoss.backward();
             if (o.GradientClipNorm > 0) nn.utils.clip_grad_norm_(g.Module.parameters(), o.GradientClipNorm);
@@ -138,6 +138,20 @@ public sealed class GanMethod : ITrainingMethod
         scalars["g_loss"] = lastGLoss;
         if (double.IsNaN(lastGLoss)) scalars.Remove("g_loss");
         return scalars;
+    }
+
+    /// <summary>
+    /// Fakes for a training step, every random draw from the step's stream (so resume is exact). Style generators get
+    /// style mixing regularisation and, on generator steps, the tracked mean latent update.
+    /// </summary>
+    Tensor Fakes(long n, StepContext ctx, bool trackMean = false)
+    {
+        if (g is not IStyleGenerator sg) return g.Generate(g.SampleLatents(n, ctx.Rng, device));
+        var z1 = sg.SampleLatents(n, ctx.Rng, device);
+        var z2 = sg.SampleLatents(n, ctx.Rng, device);
+        var ws = sg.MixStyles(z1, z2, sg.MixingProbability, ctx.Rng); // [N, K, S]
+        if (trackMean) sg.UpdateMeanLatent(ws);
+        return sg.Synthesize(ws, sg.MakeNoise(n, ctx.Rng, device));
     }
 
     /// <inheritdoc />

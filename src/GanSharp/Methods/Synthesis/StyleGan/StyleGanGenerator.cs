@@ -21,7 +21,7 @@ namespace GanSharp.Methods.Synthesis.StyleGan;
 /// mapping network and AdaIN (§2), noise inputs (§3.2), style mixing regularisation (§3.1), truncation trick with a
 /// tracked w̄ (§3.4 / appendix B). Left out for CPU: the blur filter after upsampling and progressive growing.
 /// </remarks>
-public sealed class StyleGanGenerator : nn.Module<Tensor, Tensor>, IGenerator
+public sealed class StyleGanGenerator : nn.Module<Tensor, Tensor>, IStyleGenerator
 {
     readonly Sequential mapping;                 // z [N, Z] -> w [N, S]
     readonly ModuleList<SynthesisBlock> blocks;  // 4x4, 8x8, ..., R x R
@@ -109,6 +109,9 @@ public sealed class StyleGanGenerator : nn.Module<Tensor, Tensor>, IGenerator
             throw new ArgumentException($"z must be [N, {LatentSize}], got [{string.Join(", ", z.shape)}]", nameof(z));
         return mapping.call(z); // [N, S]
     }
+
+    /// <inheritdoc />
+    public double MixingProbability => Settings.MixingProbability;
 
     /// <summary>
     /// Moves w̄ toward the batch mean of <paramref name="w"/> (<c>[N, S]</c> or <c>[N, K, S]</c>):
