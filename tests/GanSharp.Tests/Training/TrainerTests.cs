@@ -18,9 +18,13 @@ sealed class ToyGan : ITrainingMethod
 
     public ToyGan(long initSeed)
     {
-        manual_seed(initSeed);
         g = nn.Linear(4, 16);
         d = nn.Linear(16, 1);
+        // Initialise from a private stream: tests run in parallel and share torch's global generator.
+        using (var init = new Generator((ulong)initSeed))
+        using (no_grad())
+            foreach (var p in g.parameters().Concat(d.parameters()))
+                p.copy_(randn(p.shape, generator: init) * 0.3);
         optG = optim.Adam(g.parameters(), lr: 0.01, beta1: 0.5);
         optD = optim.Adam(d.parameters(), lr: 0.01, beta1: 0.5);
     }

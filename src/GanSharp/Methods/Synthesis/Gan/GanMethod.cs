@@ -27,7 +27,6 @@ public sealed class GanMethod : ITrainingMethod
     readonly OptimizerHelper optG, optD;
     readonly Device device;
     double lastGLoss = double.NaN;
-    long generatorUpdates;
 
     /// <summary>Wires the networks (moved to <paramref name="device"/>) and creates the optimisers.</summary>
     /// <param name="generator">The trained generator.</param>
@@ -131,9 +130,10 @@ public sealed class GanMethod : ITrainingMethod
             gLoss.backward();
             if (o.GradientClipNorm > 0) nn.utils.clip_grad_norm_(g.Module.parameters(), o.GradientClipNorm);
             optG.step();
-            Ema.Update(g.Module, gEma.Module, o.EmaBeta);
+            // Ramp-up (as TensorFlow's ExponentialMovingAverage with num_updates): early samples are not dominated by the init.
+            long t = ctx.Step / o.CriticSteps.Value; // generator updates before this one
+            Ema.Update(g.Module, gEma.Module, Math.Min(o.EmaBeta, (1.0 + t) / (10.0 + t)));
             lastGLoss = gLoss.item<float>();
-            generatorUpdates++;
         }
         scalars["g_loss"] = lastGLoss;
         if (double.IsNaN(lastGLoss)) scalars.Remove("g_loss");

@@ -17,7 +17,8 @@ namespace GanSharp.Methods.Synthesis.Gan;
 /// <param name="GradientPenaltyWeight">WGAN-GP λ.</param>
 /// <param name="R1Gamma">R1 penalty γ on real images (0: off).</param>
 /// <param name="R1Interval">Lazy R1: apply every this many discriminator steps, scaled by the interval.</param>
-/// <param name="EmaBeta">Decay of the generator's EMA copy used for samples (0: the EMA copy follows the generator exactly).</param>
+/// <param name="EmaBeta">Decay of the generator's EMA copy used for samples (0: the EMA copy follows the generator exactly);
+/// ramped up as min(β, (1 + t)/(10 + t)) over the first generator updates t.</param>
 /// <param name="GradientClipNorm">Clip both networks' gradient norms to this value (0: off).</param>
 public sealed record GanOptions(
     AdversarialLoss Loss = AdversarialLoss.NonSaturating,
