@@ -55,6 +55,7 @@ public static class GanSharpCli
         root.Subcommands.Add(DataCommand.Create(ctx));
         root.Subcommands.Add(TrainCommand.Create(ctx));
         root.Subcommands.Add(SampleCommand.Create(ctx));
+        root.Subcommands.Add(EvalCommand.Create(ctx));
         return root;
     }
 

@@ -57,6 +57,30 @@ public class TrainCommandTests
     }
 
     [Fact]
+    public async Task FeatureNetworkAndEvalWriteMetricLogs()
+    {
+        using var dir = new TempFolder();
+        var runs = Path.Combine(dir.Path, "runs");
+        var (code, _, err) = await CliTests.Run("train", "gan", "--preset", "smoke", "--runs", runs, "--assets", DataCommandTests.Assets, "--device", "cpu");
+        Assert.True(code == ExitCodes.Ok, err);
+        var features = Path.Combine(dir.Path, "features");
+        string output;
+        (code, output, err) = await CliTests.Run("train", "features", "--data", "bundled:fashion-mnist", "--validation", "bundled:fashion-mnist",
+            "--epochs", "1", "-o", features, "--assets", DataCommandTests.Assets, "--device", "cpu");
+        Assert.True(code == ExitCodes.Ok, err);
+        Assert.Contains("held-out accuracy", output);
+        var run = Directory.GetDirectories(runs).Single();
+        (code, output, err) = await CliTests.Run("eval", "-c", run, "--data", "bundled:fashion-mnist", "--features", features, "-n", "16",
+            "--assets", DataCommandTests.Assets, "--device", "cpu");
+        Assert.True(code == ExitCodes.Ok, err);
+        Assert.Contains("fid", output);
+        Assert.Contains("coverage", output);
+        var fid = GanSharp.Metrics.MetricLog.Read(run, "fid");
+        Assert.Equal(4, Assert.Single(fid).Step);
+        Assert.True(fid[0].Values["fid"] >= 0);
+    }
+
+    [Fact]
     public async Task BadRequestsAreClearErrors()
     {
         var (code, _, err) = await CliTests.Run("train", "gan", "--preset", "nope");
