@@ -56,6 +56,7 @@ public static class GanSharpCli
         root.Subcommands.Add(TrainCommand.Create(ctx));
         root.Subcommands.Add(SampleCommand.Create(ctx));
         root.Subcommands.Add(EvalCommand.Create(ctx));
+        root.Subcommands.Add(ExportCommand.Create(ctx));
         return root;
     }
 

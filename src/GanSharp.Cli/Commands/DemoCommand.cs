@@ -69,6 +69,7 @@ public static class DemoSections
     {
         new DoctorSection(),
         new DataDemoSection(),
+        new GanDemoSection(),
     };
 }
 

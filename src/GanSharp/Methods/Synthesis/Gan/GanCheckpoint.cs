@@ -45,4 +45,18 @@ public static class GanCheckpoint
             ?? throw new GanSharpException($"{checkpoint}: manifest has no architecture");
         return (reader, arch);
     }
+
+    /// <summary>
+    /// Writes a slim copy of a training checkpoint for distribution: the EMA generator (as <c>generator_ema</c>) and the
+    /// discriminator, without the raw generator and the optimiser states.
+    /// </summary>
+    public static CheckpointManifest Export(string checkpoint, string destination, bool includeDiscriminator = true)
+    {
+        var (reader, arch) = Open(checkpoint);
+        var g = LoadGenerator(reader.Folder);
+        using var writer = new CheckpointWriter(destination, reader.Manifest.Method, reader.Manifest.Step, reader.Manifest.Options, reader.Manifest.Architecture);
+        writer.AddModule("generator_ema", g.Module);
+        if (includeDiscriminator) writer.AddModule("discriminator", LoadDiscriminator(reader.Folder).Module);
+        return writer.Commit();
+    }
 }

@@ -1,0 +1,57 @@
+using GanSharp.Imaging;
+using GanSharp.Methods.Synthesis.Gan;
+using GanSharp.Models;
+using GanSharp.Reports;
+using static TorchSharp.torch;
+
+namespace GanSharp.Cli.Commands;
+
+/// <summary>Demo section: samples, an interpolation strip and a truncation sweep from the bundled GAN checkpoints.</summary>
+public sealed class GanDemoSection : IDemoSection
+{
+    /// <summary>Bundled GAN checkpoints (folder under assets/checkpoints) and the command that reproduces each.</summary>
+    public static readonly (string Folder, string Title, string Command)[] Bundled =
+    {
+        ("dcgan-fashion", "DCGAN on Fashion-MNIST (28x28 gray)",
+            "./gansharp train gan --preset dcgan-fashion && ./gansharp export -c latest -o assets/checkpoints/dcgan-fashion"),
+    };
+
+    /// <inheritdoc />
+    public string Title => "GAN synthesis";
+
+    /// <inheritdoc />
+    public void Render(DemoContext demo, HtmlReport report)
+    {
+        report.Section(Title, "Samples of the bundled checkpoints, trained by GanSharp's own commands on this project's CPU machines. " +
+            "Every image comes from a fixed seed: `gansharp sample -c <checkpoint> --seed 0` gives the same grid.");
+        foreach (var (folder, title, command) in Bundled)
+        {
+            var path = Path.Combine(demo.AssetsFolder, "checkpoints", folder);
+            if (!Directory.Exists(path))
+            {
+                report.Paragraph($"{title}: not bundled in this checkout ({path}). Reproduce with: {command}");
+                continue;
+            }
+            var g = GanCheckpoint.LoadGenerator(path, demo.Device);
+            var (reader, _) = GanCheckpoint.Open(path);
+            report.Paragraph($"{title}, step {reader.Manifest.Step}. Reproduce: {command}");
+            using var scope = NewDisposeScope();
+            using var _ = no_grad();
+            Add(report, folder + "-samples", $"{title}: 64 samples, seed 0", g, rng => g.Generate(g.SampleLatents(64, rng, demo.Device)), columns: 8);
+            Add(report, folder + "-interpolation", "spherical interpolation in z between random pairs (rows)", g,
+                rng => SampleCommand.Interpolate(g, 4, 10, rng, demo.Device), columns: 10);
+            Add(report, folder + "-truncation", "truncation sweep, psi from 1 (left) to 0 (right)", g,
+                rng => SampleCommand.TruncationSweep(g, 4, 8, rng, demo.Device), columns: 8);
+        }
+        report.EndSection();
+    }
+
+    static void Add(HtmlReport report, string stem, string caption, IGenerator g, Func<Generator, Tensor> make, int columns)
+    {
+        using var rng = new Generator(0, g.MeanLatent.device);
+        var images = make(rng).cpu(); // [N, C, H, W]
+        var (full, rel) = report.NewImagePath(stem);
+        SampleGrid.WritePng(images, full, new GridOptions(Columns: columns, Scale: Math.Max(1, 56 / g.Output.Height)));
+        report.Image(rel, caption);
+    }
+}
