@@ -1,6 +1,7 @@
 using GanSharp.Cli;
 using GanSharp.Data;
 using GanSharp.Imaging;
+using GanSharp.Models;
 
 namespace GanSharp.Tests.Cli;
 
@@ -74,9 +75,32 @@ public class DataCommandTests
         var html = File.ReadAllText(Path.Combine(outDir, "index.html"));
         Assert.Contains("native-load fix", html);
         Assert.Contains("Bundled data", html);
+        Assert.Contains("GAN synthesis", html);
+        Assert.Contains("dcgan-fashion-interpolation", html);
         foreach (var img in Directory.GetFiles(Path.Combine(outDir, "img"), "*.png"))
             Assert.Contains(Path.GetRelativePath(outDir, img), html);
         Assert.True(Directory.GetFiles(Path.Combine(outDir, "img")).Length >= 4);
         Assert.DoesNotContain(Directory.GetDirectories(dir.Path), d => d.Contains(".tmp-"));
+    }
+
+    [Fact]
+    public void BundledGanCheckpointSamplesDeterministicallyAndNotDegenerate()
+    {
+        var path = Path.Combine(Assets, "checkpoints", "dcgan-fashion");
+        var g = GanSharp.Methods.Synthesis.Gan.GanCheckpoint.LoadGenerator(path);
+        Assert.Equal(new GanSharp.Models.ImageShape(1, 28, 28), g.Output);
+        TorchSharp.torch.Tensor Draw(ulong seed)
+        {
+            using var rng = new TorchSharp.torch.Generator(seed);
+            using var _ = TorchSharp.torch.no_grad();
+            return g.Generate(g.SampleLatents(16, rng));
+        }
+        var a = Draw(7);
+        Assert.True(a.eq(Draw(7)).all().item<bool>());
+        Assert.False(a.eq(Draw(8)).all().item<bool>());
+        Assert.True(a.min().item<float>() >= -1f && a.max().item<float>() <= 1f);
+        // Not collapsed: samples differ from each other, and images have both dark background and bright garment.
+        Assert.True(a.std(new long[] { 0 }).mean().item<float>() > 0.1f);
+        Assert.True(a.mean().item<float>() < 0f);
     }
 }
