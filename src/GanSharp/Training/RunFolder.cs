@@ -295,14 +295,14 @@ public sealed partial class RunFolder : IDisposable
                 if (ckpt != null) return Point(ckpt, run);
             }
             throw new GanSharpException(
-                runs.Count == 0 ? $"--resume latest: no run folders under {System.IO.Path.GetFullPath(runsRoot)}"
-                                : $"--resume latest: none of the {runs.Count} run folders under {System.IO.Path.GetFullPath(runsRoot)} has a complete checkpoint",
+                runs.Count == 0 ? $"latest: no run folders under {System.IO.Path.GetFullPath(runsRoot)}"
+                                : $"latest: none of the {runs.Count} run folders under {System.IO.Path.GetFullPath(runsRoot)} has a complete checkpoint",
                 "train first, or pass a checkpoint or run folder path");
         }
 
         string? path = ExistingPath(resume) ?? RunUnderRoot(runsRoot, resume);
         if (path == null)
-            throw new GanSharpException($"--resume {resume}: no such checkpoint, run folder or run id",
+            throw new GanSharpException($"{resume}: no such checkpoint, run folder or run id",
                 $"use 'latest', a run folder, a checkpoint folder, or a run id under {runsRoot}");
         if (CheckpointLayout.Exists(path))
         {
@@ -316,10 +316,10 @@ public sealed partial class RunFolder : IDisposable
         {
             string? ckpt = LatestCheckpoint(checkpoints);
             if (ckpt == null)
-                throw new GanSharpException($"--resume {resume}: run folder {runPath} has no complete checkpoint");
+                throw new GanSharpException($"{resume}: run folder {runPath} has no complete checkpoint");
             return Point(ckpt, runPath);
         }
-        throw new GanSharpException($"--resume {resume}: {path} is neither a checkpoint nor a run folder",
+        throw new GanSharpException($"{resume}: {path} is neither a checkpoint nor a run folder",
             $"a checkpoint folder holds {CheckpointManifest.FileName}; a run folder holds checkpoints/");
     }
 
@@ -346,7 +346,7 @@ public sealed partial class RunFolder : IDisposable
             var matches = ListRuns(runsRoot).Where(r => r.Id == id).ToArray();
             if (matches.Length == 1) return matches[0].Path;
             if (matches.Length > 1)
-                throw new GanSharpException($"--resume {resume}: {matches.Length} run folders have id {id}",
+                throw new GanSharpException($"{resume}: {matches.Length} run folders have id {id}",
                     "pass the run folder path instead");
         }
         return null;
