@@ -46,7 +46,7 @@ public static class GanPresets
     {
         // Radford et al. 2016 on Fashion-MNIST at its native 28 px; widths halved for CPU training.
         ["dcgan-fashion"] = new(Data: "fashion-mnist", Arch: "dcgan", Loss: AdversarialLoss.NonSaturating, Size: 28, Gray: true,
-            Width: 32, Latent: 64, Steps: 3000, Batch: 64, Description: "dcgan-fashion"),
+            Width: 32, Latent: 64, Steps: 8000, Batch: 64, Description: "dcgan-fashion"),
         // Gulrajani et al. 2017: Adam(1e-4, 0, 0.9), n_critic 5, λ 10, LayerNorm critic.
         ["wgangp-fashion"] = new(Data: "fashion-mnist", Arch: "dcgan", Loss: AdversarialLoss.WganGp, Size: 28, Gray: true,
             Width: 32, Latent: 64, Steps: 5000, Batch: 64, Description: "wgangp-fashion"),
