@@ -1,4 +1,5 @@
 using System.Globalization;
+using GanSharp.Diagnostics;
 using GanSharp.Training;
 using Spectre.Console;
 
@@ -21,7 +22,7 @@ public static class TrainingProgressView
                 .Start(p =>
                 {
                     var task = p.AddTask(Markup.Escape(title), maxValue: totalSteps);
-                    result = train(new Reporter(v =>
+                    result = train(new SyncProgress<TrainingProgress>(v =>
                     {
                         task.Value = v.Step;
                         task.Description = Markup.Escape($"{title} {v.Step}/{v.TotalSteps} {Format(v)}");
@@ -30,7 +31,7 @@ public static class TrainingProgressView
             return result!;
         }
         long every = Math.Max(1, totalSteps / 20);
-        return train(new Reporter(v =>
+        return train(new SyncProgress<TrainingProgress>(v =>
         {
             if (v.Event != null || v.Step % every == 0 || v.Step == v.TotalSteps)
                 ctx.Error.WriteLine($"{title}: step {v.Step}/{v.TotalSteps} {Format(v)}{(v.Event != null ? " — " + v.Event : "")}");
@@ -40,10 +41,4 @@ public static class TrainingProgressView
     static string Format(TrainingProgress v) =>
         string.Join(' ', v.Scalars.Where(kv => kv.Key is "d_loss" or "g_loss" or "wasserstein").Select(kv => string.Create(CultureInfo.InvariantCulture, $"{kv.Key}={kv.Value:0.###}")))
         + string.Create(CultureInfo.InvariantCulture, $" {v.StepsPerSecond:0.00} steps/s");
-
-    /// <summary>Calls back synchronously (Progress&lt;T&gt; would post to the thread pool and reorder lines).</summary>
-    sealed class Reporter(Action<TrainingProgress> report) : IProgress<TrainingProgress>
-    {
-        public void Report(TrainingProgress value) => report(value);
-    }
 }

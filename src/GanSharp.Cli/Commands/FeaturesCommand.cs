@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using GanSharp.Data;
+using GanSharp.Diagnostics;
 using GanSharp.Imaging;
 using GanSharp.Metrics;
 using Spectre.Console;
@@ -37,7 +38,7 @@ public static class FeaturesCommand
             var options = new FeatureNetworkTrainingOptions(Epochs: parse.GetValue(epochs), MaxTrainImages: parse.GetValue(maxImages)).Validate();
             FeatureNetworkTrainingResult result = null!;
             ctx.Console.Status().Start("training the feature network…", status =>
-                result = FeatureNetworkTrainer.Train(train, held, options, new Reporter(p =>
+                result = FeatureNetworkTrainer.Train(train, held, options, new SyncProgress<FeatureNetworkProgress>(p =>
                     status.Status($"feature network: epoch {p.Epoch + 1}/{p.Epochs}, batch {p.Batch}/{p.BatchesPerEpoch}, loss {p.Loss:0.000}")), cancel, device));
             var outPath = parse.GetValue(output)!;
             result.Network.Save(outPath, options);
@@ -46,10 +47,5 @@ public static class FeaturesCommand
             return Task.FromResult(ExitCodes.Ok);
         });
         return cmd;
-    }
-
-    sealed class Reporter(Action<FeatureNetworkProgress> report) : IProgress<FeatureNetworkProgress>
-    {
-        public void Report(FeatureNetworkProgress value) => report(value);
     }
 }

@@ -1,3 +1,4 @@
+using GanSharp.Diagnostics;
 using System.Diagnostics;
 using GanSharp.Data;
 using GanSharp.Metrics;
@@ -38,10 +39,4 @@ public class FeatureNetworkMeasurementTests(ITestOutputHelper output)
                          $"time {result.Elapsed.TotalSeconds:0} s on {Environment.ProcessorCount} cores");
         Assert.True(result.ValidationAccuracy > 0.85, $"accuracy {result.ValidationAccuracy}");
     }
-}
-
-/// <summary>An <see cref="IProgress{T}"/> that reports on the calling thread (Progress&lt;T&gt; posts to the thread pool).</summary>
-sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
-{
-    public void Report(T value) => report(value);
 }

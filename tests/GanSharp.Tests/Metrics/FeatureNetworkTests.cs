@@ -1,3 +1,4 @@
+using GanSharp.Diagnostics;
 using GanSharp.Checkpoints;
 using GanSharp.Data;
 using GanSharp.Metrics;

@@ -1,3 +1,4 @@
+using GanSharp.Diagnostics;
 using GanSharp.Metrics;
 using GanSharp.Platform;
 using GanSharp.Tests.IO;

@@ -135,7 +135,7 @@ public class TrainerTests
     {
         using var dir = new ScratchFolder("trainer");
         using var cts = new CancellationTokenSource();
-        var progress = new SyncProgress(p => { if (p.Step == 2) cts.Cancel(); });
+        var progress = new GanSharp.Diagnostics.SyncProgress<TrainingProgress>(p => { if (p.Step == 2) cts.Cancel(); });
         var (stopped, _) = Train(dir.Path, new ToyGan(5), Opts(6), cancel: cts.Token, progress: progress);
         Assert.False(stopped.Completed);
         Assert.Equal(2, stopped.Step);
@@ -170,11 +170,6 @@ public class TrainerTests
         public Tensor Sample(Tensor fixedInputs) => inner.Sample(fixedInputs);
         public Tensor FixedSampleInputs(int count, Generator rng, Device device) => inner.FixedSampleInputs(count, rng, device);
         public void Dispose() => inner.Dispose();
-    }
-
-    sealed class SyncProgress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
-    {
-        public void Report(TrainingProgress value) => report(value);
     }
 
     [Theory]
