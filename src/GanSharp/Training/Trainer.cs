@@ -67,7 +67,7 @@ public sealed class Trainer
         using var loader = new DataLoader(data, new DataLoaderOptions(options.BatchSize, Shuffle: true, Seed: options.Seed, DropLast: true, Prefetch: options.Prefetch), device);
         using var rng = new Generator(options.Seed, device);
         using var sampleRng = new Generator(options.Seed ^ 0x5A3C_9E37UL, device);
-        var fixedInputs = method.FixedSampleInputs(options.SampleCount, sampleRng, device).DetachFromDisposeScope();
+        using var fixedInputs = method.FixedSampleInputs(options.SampleCount, sampleRng, device).DetachFromDisposeScope(); // also the final grid
         var ctx = new StepContext(device, rng);
         var baseLrs = method.Optimizers.ToDictionary(o => o.Key, o => o.Value.ParamGroups.Select(g => g.LearningRate).ToArray());
         long step = 0;
@@ -86,8 +86,7 @@ public sealed class Trainer
         }
 
         var scalars = (IReadOnlyDictionary<string, double>)new Dictionary<string, double>();
-        var computeTime = Stopwatch.StartNew();
-        computeTime.Stop();
+        var computeTime = new Stopwatch();
         long stepsThisSession = 0;
         bool completed = false;
         try
@@ -131,7 +130,7 @@ public sealed class Trainer
                     run.LogScalars(step, logged);
                 }
                 progress?.Report(new TrainingProgress(step, options.Steps, speed, scalars));
-                if (options.SampleEvery > 0 && step % options.SampleEvery == 0) WriteSamples(run, fixedInputs, step);
+                if (options.SampleEvery > 0 && step % options.SampleEvery == 0 && step != options.Steps) WriteSamples(run, fixedInputs, step);
                 if (options.CheckpointEvery > 0 && step % options.CheckpointEvery == 0 && step != options.Steps)
                     lastCheckpoint = Save(run, step, loader, rng, baseLrs, rollbacks);
             }
@@ -141,20 +140,11 @@ public sealed class Trainer
         {
             Log.Info($"cancelled at step {step}; saving a checkpoint");
         }
-        finally
-        {
-            fixedInputs.Dispose();
-        }
         if (lastCheckpoint == null || !lastCheckpoint.EndsWith(RunFolder.CheckpointName(step), StringComparison.Ordinal))
         {
             if (step > 0 || completed) lastCheckpoint = Save(run, step, loader, rng, baseLrs, rollbacks);
         }
-        if (completed)
-        {
-            using var sampleRng2 = new Generator(options.Seed ^ 0x5A3C_9E37UL, device);
-            using var inputs = method.FixedSampleInputs(options.SampleCount, sampleRng2, device);
-            WriteSamples(run, inputs, step);
-        }
+        if (completed) WriteSamples(run, fixedInputs, step);
         double sessionSpeed = stepsThisSession / Math.Max(1e-9, computeTime.Elapsed.TotalSeconds);
         return new TrainingResult(step, completed, run.Path, lastCheckpoint, rollbacks, sessionSpeed, scalars);
     }
