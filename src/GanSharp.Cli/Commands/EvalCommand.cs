@@ -31,8 +31,9 @@ public static class EvalCommand
         cmd.SetAction((parse, cancel) =>
         {
             var device = compute.Apply(parse);
-            var (reader, _) = GanCheckpoint.Open(parse.GetValue(checkpoint)!);
-            var g = GanCheckpoint.LoadGenerator(reader.Folder, device);
+            var opened = GanCheckpoint.Open(parse.GetValue(checkpoint)!);
+            var reader = opened.Reader;
+            var g = opened.LoadGenerator(device);
             var net = FeatureNetwork.Load(parse.GetValue(features)!, device);
             var real = DatasetResolver.Resolve(parse.GetValue(data)!, new DatasetResolveOptions(g.Output.Height,
                 g.Output.Channels == 1 ? ImageMode.Gray : ImageMode.Rgb, BundledRoot: BundledAssets.SamplesOrNull(parse.GetValue(assets))));
@@ -48,7 +49,7 @@ public static class EvalCommand
                 return g.Generate(g.SampleLatents(batch, rng, device), psi);
             }
             using var samples = SampleSet.Collect(net, real, Generate, new SampleSetOptions(n, Seed: parse.GetValue(seed)), cancel: cancel, device: device);
-            var runFolder = FindRunFolder(reader.Folder);
+            var runFolder = opened.RunFolder;
             var results = MetricRegistry.Evaluate(selected, samples, runFolder, reader.Manifest.Step, reader.Folder);
             var t = new Table().Border(TableBorder.Rounded).AddColumn("metric").AddColumn(new TableColumn("value").RightAligned()).AddColumn(new TableColumn("N").RightAligned()).AddColumn(new TableColumn("s").RightAligned());
             foreach (var r in results)
@@ -60,13 +61,5 @@ public static class EvalCommand
             return Task.FromResult(ExitCodes.Ok);
         });
         return cmd;
-    }
-
-    /// <summary>The run folder holding a checkpoint (…/run/checkpoints/step-N), or null.</summary>
-    static string? FindRunFolder(string checkpointFolder)
-    {
-        var parent = Directory.GetParent(checkpointFolder);
-        if (parent?.Name != "checkpoints" || parent.Parent == null) return null;
-        return File.Exists(Path.Combine(parent.Parent.FullName, Training.RunFolder.ConfigFileName)) ? parent.Parent.FullName : null;
     }
 }

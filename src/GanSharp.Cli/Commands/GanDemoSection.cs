@@ -32,9 +32,9 @@ public sealed class GanDemoSection : IDemoSection
                 report.Paragraph($"{title}: not bundled in this checkout ({path}). Reproduce with: {command}");
                 continue;
             }
-            var g = GanCheckpoint.LoadGenerator(path, demo.Device);
-            var (reader, _) = GanCheckpoint.Open(path);
-            report.Paragraph($"{title}, step {reader.Manifest.Step}. Reproduce: {command}");
+            var opened = GanCheckpoint.Open(path);
+            var g = opened.LoadGenerator(demo.Device);
+            report.Paragraph($"{title}, step {opened.Reader.Manifest.Step}. Reproduce: {command}");
             using var scope = NewDisposeScope();
             using var _ = no_grad();
             Add(report, folder + "-samples", $"{title}: 64 samples, seed 0", g, rng => g.Generate(g.SampleLatents(64, rng, demo.Device)), columns: 8);

@@ -306,8 +306,11 @@ public sealed partial class RunFolder : IDisposable
                 $"use 'latest', a run folder, a checkpoint folder, or a run id under {runsRoot}");
         if (CheckpointLayout.Exists(path))
         {
+            // A checkpoint belongs to a run only inside <run>/checkpoints/ next to the run's config.json; a checkpoint
+            // folder kept elsewhere under a folder named checkpoints (e.g. assets/checkpoints/x) is a loose one.
             string? parent = System.IO.Path.GetDirectoryName(path);
             string? run = parent != null && System.IO.Path.GetFileName(parent) == "checkpoints" ? System.IO.Path.GetDirectoryName(parent) : null;
+            if (run != null && !File.Exists(System.IO.Path.Combine(run, ConfigFileName))) run = null;
             return Point(path, run);
         }
         string checkpoints = System.IO.Path.GetFileName(path) == "checkpoints" ? path : System.IO.Path.Combine(path, "checkpoints");

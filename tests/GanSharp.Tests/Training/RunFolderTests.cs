@@ -170,6 +170,12 @@ public class RunFolderTests
         string loose = root.Combine("loose-ckpt");
         Directory.Move(first, loose);
         Assert.Equal(new ResumePoint(loose, null, 100), RunFolder.Resolve(root.Path, loose));
+
+        // A checkpoint in a folder named checkpoints that is not a run's (no config.json beside it), like assets/checkpoints/x.
+        string bundled = root.Combine("assets", "checkpoints", "x");
+        Directory.CreateDirectory(Path.GetDirectoryName(bundled)!);
+        Directory.Move(loose, bundled);
+        Assert.Equal(new ResumePoint(bundled, null, 100), RunFolder.Resolve(root.Path, bundled));
     }
 
     [Fact]

@@ -1,10 +1,38 @@
-using GanSharp.Checkpoints;
 using System.Text.Json;
+using GanSharp.Checkpoints;
 using GanSharp.Models;
 using GanSharp.Training;
 using static TorchSharp.torch;
 
 namespace GanSharp.Methods.Synthesis.Gan;
+
+/// <summary>
+/// A GAN checkpoint opened once (manifest read, every file's hash verified, architecture parsed), from which the
+/// networks are rebuilt.
+/// </summary>
+/// <param name="Reader">The verified checkpoint.</param>
+/// <param name="Architecture">What rebuilds its networks.</param>
+/// <param name="RunFolder">The run folder the checkpoint belongs to, or null for a loose checkpoint.</param>
+public sealed record OpenedGanCheckpoint(CheckpointReader Reader, GanArchitecture Architecture, string? RunFolder)
+{
+    /// <summary>The EMA generator (or the raw one with <paramref name="ema"/> false), on <paramref name="device"/>, in eval mode.</summary>
+    public IGenerator LoadGenerator(Device? device = null, bool ema = true)
+    {
+        var g = Architecture.CreateGenerator();
+        Reader.LoadModule(ema && Reader.Has(CheckpointFileKind.Module, "generator_ema") ? "generator_ema" : "generator", g.Module, device);
+        g.Module.eval();
+        return g;
+    }
+
+    /// <summary>The discriminator, in eval mode.</summary>
+    public IDiscriminator LoadDiscriminator(Device? device = null)
+    {
+        var d = Architecture.CreateDiscriminator();
+        Reader.LoadModule("discriminator", d.Module, device);
+        d.Module.eval();
+        return d;
+    }
+}
 
 /// <summary>Loads the generator (and discriminator) of a GAN checkpoint, rebuilt from its manifest.</summary>
 public static class GanCheckpoint
@@ -13,37 +41,26 @@ public static class GanCheckpoint
     /// The checkpoint's EMA generator (or the raw one with <paramref name="ema"/> false), on <paramref name="device"/>, in
     /// eval mode. A checkpoint of another method is refused with a clear message.
     /// </summary>
-    public static IGenerator LoadGenerator(string checkpoint, Device? device = null, bool ema = true)
-    {
-        var (reader, arch) = Open(checkpoint);
-        var g = arch.CreateGenerator();
-        reader.LoadModule(ema && reader.Has(CheckpointFileKind.Module, "generator_ema") ? "generator_ema" : "generator", g.Module, device);
-        g.Module.eval();
-        return g;
-    }
+    public static IGenerator LoadGenerator(string checkpoint, Device? device = null, bool ema = true) =>
+        Open(checkpoint).LoadGenerator(device, ema);
 
     /// <summary>The checkpoint's discriminator, in eval mode.</summary>
-    public static IDiscriminator LoadDiscriminator(string checkpoint, Device? device = null)
-    {
-        var (reader, arch) = Open(checkpoint);
-        var d = arch.CreateDiscriminator();
-        reader.LoadModule("discriminator", d.Module, device);
-        d.Module.eval();
-        return d;
-    }
+    public static IDiscriminator LoadDiscriminator(string checkpoint, Device? device = null) =>
+        Open(checkpoint).LoadDiscriminator(device);
 
     /// <summary>
     /// Opens and verifies a checkpoint and reads its architecture. <paramref name="checkpoint"/> is a checkpoint folder,
     /// a run folder (its latest checkpoint), or <c>latest</c> (the newest run under <c>runs/</c>).
     /// </summary>
-    public static (CheckpointReader Reader, GanArchitecture Architecture) Open(string checkpoint)
+    public static OpenedGanCheckpoint Open(string checkpoint)
     {
-        var reader = CheckpointReader.Open(RunFolder.Resolve("runs", checkpoint).CheckpointPath);
+        var point = Training.RunFolder.Resolve("runs", checkpoint);
+        var reader = CheckpointReader.Open(point.CheckpointPath);
         if (reader.Manifest.Method != "gan")
             throw new GanSharpException($"{checkpoint} is a '{reader.Manifest.Method}' checkpoint, not a GAN");
         var arch = reader.Manifest.Architecture.Deserialize<GanArchitecture>(CheckpointManifest.JsonOptions)
             ?? throw new GanSharpException($"{checkpoint}: manifest has no architecture");
-        return (reader, arch);
+        return new OpenedGanCheckpoint(reader, arch, point.RunFolderPath);
     }
 
     /// <summary>
@@ -52,11 +69,11 @@ public static class GanCheckpoint
     /// </summary>
     public static CheckpointManifest Export(string checkpoint, string destination, bool includeDiscriminator = true)
     {
-        var (reader, arch) = Open(checkpoint);
-        var g = LoadGenerator(reader.Folder);
-        using var writer = new CheckpointWriter(destination, reader.Manifest.Method, reader.Manifest.Step, reader.Manifest.Options, reader.Manifest.Architecture);
-        writer.AddModule("generator_ema", g.Module);
-        if (includeDiscriminator) writer.AddModule("discriminator", LoadDiscriminator(reader.Folder).Module);
+        var opened = Open(checkpoint);
+        var manifest = opened.Reader.Manifest;
+        using var writer = new CheckpointWriter(destination, manifest.Method, manifest.Step, manifest.Options, manifest.Architecture);
+        writer.AddModule("generator_ema", opened.LoadGenerator().Module);
+        if (includeDiscriminator) writer.AddModule("discriminator", opened.LoadDiscriminator().Module);
         return writer.Commit();
     }
 }
