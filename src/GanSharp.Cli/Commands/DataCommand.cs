@@ -122,10 +122,9 @@ public static class DataCommand
         if (count < 1) throw new GanSharpException($"--count {count}: must be positive");
         using var scope = NewDisposeScope();
         var pick = seed == 0 ? d.Take(Math.Min(count, d.Count)) : d.Shuffle(seed).Take(Math.Min(count, d.Count));
-        var buffer = new float[pick.Count * d.Channels * d.Height * d.Width];
-        int per = d.Channels * d.Height * d.Width;
-        for (int i = 0; i < pick.Count; i++) pick.CopyPixels(i, buffer.AsSpan(i * per, per));
-        var images = tensor(buffer, new long[] { pick.Count, d.Channels, d.Height, d.Width }); // [N, C, H, W]
+        using var loader = new DataLoader(pick, new DataLoaderOptions(BatchSize: pick.Count, Shuffle: false, Prefetch: 0));
+        using var batch = loader.Next();
+        var images = batch.Images; // [N, C, H, W]
         var captions = Enumerable.Range(0, pick.Count).Select(i =>
         {
             int label = pick.LabelOf(i);

@@ -40,7 +40,8 @@ public static class DatasetResolver
         return spec.Kind switch
         {
             DatasetKind.FashionMnist => Resolve(spec with { Split = DatasetSplit.Test }, options, SampleBundle.FashionMnistFolder(root)),
-            DatasetKind.Emoji => ApplyClass(EmojiDataset.Open(SampleBundle.EmojiFolder(root, EmojiStyles.Parse(spec.Argument!)), EmojiStyles.Parse(spec.Argument!), EmojiOptions(options)), spec),
+            DatasetKind.Emoji when EmojiStyles.Parse(spec.Argument!) is var style =>
+                ApplyClass(EmojiDataset.Open(SampleBundle.EmojiFolder(root, style), style, EmojiOptions(options)), spec),
             _ => throw new GanSharpException($"{text}: only fashion-mnist and emoji samples are bundled"),
         };
     }
