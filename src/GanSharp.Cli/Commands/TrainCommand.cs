@@ -49,6 +49,8 @@ public static class TrainCommand
         var steps = new Option<long?>("--steps") { Description = "Discriminator steps (the generator steps every n_critic)" };
         var batch = new Option<int?>("--batch") { Description = "Batch size" };
         var lr = new Option<double?>("--lr") { Description = "Learning rate (default: the loss's paper value)" };
+        var beta1 = new Option<double?>("--beta1") { Description = "Adam beta1 (default: the loss's paper value)" };
+        var beta2 = new Option<double?>("--beta2") { Description = "Adam beta2 (default: the loss's paper value)" };
         var critic = new Option<int?>("--critic-steps") { Description = "n_critic (default: the loss's paper value)" };
         var r1 = new Option<double?>("--r1") { Description = "R1 penalty gamma (0: off)" };
         var ema = new Option<double?>("--ema") { Description = "Generator EMA decay" };
@@ -61,7 +63,8 @@ public static class TrainCommand
         var nan = new Option<string>("--nan") { Description = "On NaN/Inf: rollback (to the last checkpoint) or stop", DefaultValueFactory = _ => "rollback" };
         var dryRun = new Option<bool>("--dry-run") { Description = "Print the resolved configuration and exit" };
         var assets = new Option<string?>("--assets") { Description = "Bundled assets folder (for bundled: data)" };
-        foreach (var o in new Option[] { preset, data, arch, loss, size, gray, width, latent, steps, batch, lr, critic, r1, ema, seed, sampleEvery, checkpointEvery, desc, runs, resume, nan, dryRun, assets })
+        var conv = ConvPathOption.Create();
+        foreach (var o in new Option[] { preset, data, arch, loss, size, gray, width, latent, steps, batch, lr, critic, r1, ema, seed, sampleEvery, checkpointEvery, desc, runs, resume, nan, dryRun, assets, conv, beta1, beta2 })
             cmd.Options.Add(o);
         var compute = ComputeOptions.AddTo(cmd);
         cmd.SetAction((parse, cancel) =>
@@ -69,7 +72,8 @@ public static class TrainCommand
             var flags = new GanTrainSettings(parse.GetValue(data), parse.GetValue(arch), parse.GetValue(loss) is { } l ? ParseLoss(l) : null,
                 parse.GetValue(size), parse.GetValue(gray), parse.GetValue(width), parse.GetValue(latent), parse.GetValue(steps),
                 parse.GetValue(batch), parse.GetValue(lr), parse.GetValue(critic), parse.GetValue(r1), parse.GetValue(ema),
-                parse.GetValue(seed), parse.GetValue(sampleEvery), parse.GetValue(checkpointEvery), parse.GetValue(desc));
+                parse.GetValue(seed), parse.GetValue(sampleEvery), parse.GetValue(checkpointEvery), parse.GetValue(desc),
+                parse.GetValue(beta1), parse.GetValue(beta2));
             var nanPolicy = parse.GetValue(nan)!.ToLowerInvariant() switch
             {
                 "rollback" => NanPolicy.Rollback,
@@ -90,11 +94,15 @@ public static class TrainCommand
                 BundledRoot: BundledAssets.SamplesOrNull(parse.GetValue(assets))));
             var shape = new ImageShape(dataset.Channels, dataset.Height, dataset.Width);
             var options = new GanOptions(settings.Loss!.Value, settings.CriticSteps, LearningRate: settings.LearningRate,
-                R1Gamma: settings.R1Gamma ?? 0, EmaBeta: settings.EmaBeta ?? 0.999).Validate();
+                Beta1: settings.Beta1, Beta2: settings.Beta2, R1Gamma: settings.R1Gamma ?? 0, EmaBeta: settings.EmaBeta ?? 0.999).Validate();
             var training = new TrainingOptions(Steps: settings.Steps!.Value, BatchSize: settings.Batch!.Value, Seed: settings.Seed!.Value,
                 SampleEvery: settings.SampleEvery!.Value, CheckpointEvery: settings.CheckpointEvery!.Value, Nan: nanPolicy).Validate();
-            TorchSharp.torch.manual_seed((long)training.Seed);
             var architecture = GanArchitecture.Default(settings.Arch!, shape, options.Loss, settings.Width, settings.Latent);
+            // Before seeding: the check builds its own networks from the global stream.
+            if (!parse.GetValue(dryRun))
+                ConvPathOption.Apply(parse.GetValue(conv), device, $"{settings.Arch} G and D at batch {training.BatchSize}",
+                    () => architecture.NumericsError(training.BatchSize, device));
+            TorchSharp.torch.manual_seed((long)training.Seed);
             using var method = architecture.CreateMethod(options, device);
             var trainer = new Trainer(method, dataset, training, device);
             var config = CheckpointWriter.ToJson(new { settings, resolved = trainer.ResolvedConfig() });

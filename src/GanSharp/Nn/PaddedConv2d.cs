@@ -111,7 +111,7 @@ public sealed class PaddedConv2d : nn.Module<Tensor, Tensor>, IPaddingHook
             LastInputSize = (h, w);
             var external = External;
             if (external is null || Padding == 0)
-                return F.conv2d(input, weight, bias, padding: new long[] { Padding, Padding });
+                return ConvOps.Conv2d(input, weight, bias, padding: Padding);
             long[] s = external.shape;
             if (s.Length != 4 || (s[0] != 1 && s[0] != input.shape[0]) || s[1] != Channels || s[2] != h + 2 * Padding || s[3] != w + 2 * Padding)
                 throw new ArgumentException(
@@ -119,7 +119,7 @@ public sealed class PaddedConv2d : nn.Module<Tensor, Tensor>, IPaddingHook
                     $"[{string.Join(", ", input.shape)}], got [{string.Join(", ", s)}]");
             using var scope = NewDisposeScope();
             var padded = Pad(input, Padding, external); // [N, C, H + 2p, W + 2p]
-            return F.conv2d(padded, weight, bias).MoveToOuterDisposeScope();
+            return ConvOps.Conv2d(padded, weight, bias).MoveToOuterDisposeScope();
         }
     }
 }

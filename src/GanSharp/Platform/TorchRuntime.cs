@@ -75,6 +75,66 @@ public static class TorchRuntime
         return new NumericsReport(true, true, before, before, $"numerics check: oneDNN correct here (error {Fmt(before)}); kept on");
     }
 
+    /// <summary>The raw switches of the fast path (oneDNN and channel padding together), for the numerics comparison.</summary>
+    internal static bool FastPathSwitches
+    {
+        get => Nn.ConvOps.ChannelPadding;
+        set
+        {
+            LibTorchSwitches.MkldnnEnabled = value || (report?.MkldnnEnabled ?? false);
+            Nn.ConvOps.ChannelPadding = value;
+        }
+    }
+
+    /// <summary>Whether the fast convolution path (oneDNN on, channel-padded convolutions) is in use.</summary>
+    public static bool FastConvolutions { get; private set; }
+
+    /// <summary>
+    /// Tries the fast convolution path: oneDNN on with <see cref="Nn.ConvOps.ChannelPadding"/>, kept only when
+    /// <paramref name="verify"/> (it compares the networks about to be used on both paths against float64 twins, see
+    /// <see cref="ModelNumerics"/>) finds the fast path as accurate as the safe one; otherwise the safe path stays. One log line says which path was chosen and why. Does nothing when oneDNN is already
+    /// on (correct here, or forced) or its switch is unavailable, and when <c>GANSHARP_MKLDNN=off</c>.
+    /// </summary>
+    /// <returns>The error measured on the fast path, or null when it was not tried.</returns>
+    public static double? TryFastConvolutions(Func<NumericsComparison> verify, string what)
+    {
+        var r = EnsureInitialized();
+        string? forced = Environment.GetEnvironmentVariable("GANSHARP_MKLDNN")?.Trim().ToLowerInvariant();
+        if (!r.MkldnnSwitchAvailable || r.MkldnnEnabled || forced == "off" || FastConvolutions) return null;
+        lock (Gate)
+        {
+            NumericsComparison result;
+            try { result = verify(); }
+            catch (Exception e) when (e is not OutOfMemoryException) { result = new NumericsComparison(double.PositiveInfinity, 0, e.Message); }
+            if (result.Passed)
+            {
+                FastPathSwitches = true;
+                FastConvolutions = true;
+                Log.Info($"convolutions: fast path (oneDNN with channel padding) verified on {what}: worst relative error vs float64 " +
+                    $"{Fmt(result.Error)} (safe path {Fmt(result.Baseline)}) at {result.Where}");
+            }
+            else
+            {
+                FastPathSwitches = false;
+                Log.Info($"convolutions: fast path rejected on {what}: relative error vs float64 {Fmt(result.Error)} at {result.Where} " +
+                    $"(safe path {Fmt(result.Baseline)}, allowed {Fmt(result.Allowed)}); using the safe path");
+            }
+            return result.Error;
+        }
+    }
+
+    /// <summary>Returns to the safe path (oneDNN off, no channel padding) after <see cref="TryFastConvolutions"/>.</summary>
+    public static void UseSafeConvolutions()
+    {
+        var r = EnsureInitialized();
+        lock (Gate)
+        {
+            if (!FastConvolutions) return;
+            FastPathSwitches = false;
+            FastConvolutions = false;
+        }
+    }
+
     static string Fmt(double e) => double.IsPositiveInfinity(e) ? "NaN/Inf" : e.ToString("0.0e+0", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>

@@ -1,3 +1,4 @@
+using TorchSharp;
 using System.Text.Json;
 using GanSharp.Losses;
 using GanSharp.Methods.Synthesis.Dcgan;
@@ -58,6 +59,34 @@ public sealed record GanArchitecture(string Arch, JsonElement Config)
         "stylegan" => new StyleGanDiscriminator(StyleGanModels.ReadConfig(Config)),
         _ => throw new GanSharpException($"unknown architecture '{Arch}'"),
     };
+
+    /// <summary>
+    /// The worst relative error, against float64 twins with the same weights, of a fresh generator and discriminator of
+    /// this architecture at <paramref name="batch"/> images with the convolution path now in effect (outputs, input and
+    /// parameter gradients; see <see cref="Platform.ModelNumerics"/>). Used to verify the fast convolution path.
+    /// </summary>
+    public Platform.NumericsComparison NumericsError(int batch, TorchSharp.torch.Device device)
+    {
+        var rng = new TorchSharp.torch.Generator(20240601);
+        var g = CreateGenerator(); var g64 = CreateGenerator();
+        var d = CreateDiscriminator(); var d64 = CreateDiscriminator();
+        try
+        {
+            foreach (var (a, b) in new[] { (g.Module, g64.Module), (d.Module, d64.Module) })
+            {
+                b.load_state_dict(a.state_dict());
+                a.to(device);
+                b.to(TorchSharp.torch.ScalarType.Float64).to(device);
+            }
+            var ge = Platform.ModelNumerics.GeneratorError(g, g64, batch, rng);
+            var de = Platform.ModelNumerics.DiscriminatorError(d, d64, batch, rng);
+            return Platform.ModelNumerics.Worst(ge with { Where = "G " + ge.Where }, de with { Where = "D " + de.Where });
+        }
+        finally
+        {
+            foreach (var m in new[] { g.Module, g64.Module, d.Module, d64.Module }) m.Dispose();
+        }
+    }
 
     /// <summary>A <see cref="GanMethod"/> with fresh networks of this architecture.</summary>
     public GanMethod CreateMethod(GanOptions options, TorchSharp.torch.Device device) =>

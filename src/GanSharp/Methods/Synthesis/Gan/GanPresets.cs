@@ -23,14 +23,17 @@ public sealed record GanTrainSettings(
     ulong? Seed = null,
     int? SampleEvery = null,
     int? CheckpointEvery = null,
-    string? Description = null)
+    string? Description = null,
+    double? Beta1 = null,
+    double? Beta2 = null)
 {
     /// <summary>Fields of <paramref name="over"/> that are set replace those of this record.</summary>
     public GanTrainSettings Merge(GanTrainSettings over) => new(
         over.Data ?? Data, over.Arch ?? Arch, over.Loss ?? Loss, over.Size ?? Size, over.Gray ?? Gray, over.Width ?? Width,
         over.Latent ?? Latent, over.Steps ?? Steps, over.Batch ?? Batch, over.LearningRate ?? LearningRate,
         over.CriticSteps ?? CriticSteps, over.R1Gamma ?? R1Gamma, over.EmaBeta ?? EmaBeta, over.Seed ?? Seed,
-        over.SampleEvery ?? SampleEvery, over.CheckpointEvery ?? CheckpointEvery, over.Description ?? Description);
+        over.SampleEvery ?? SampleEvery, over.CheckpointEvery ?? CheckpointEvery, over.Description ?? Description,
+        over.Beta1 ?? Beta1, over.Beta2 ?? Beta2);
 
     /// <summary>The built-in defaults (DCGAN, non-saturating loss, bundled Fashion-MNIST is not a default: data is required).</summary>
     public static GanTrainSettings Defaults { get; } = new(
@@ -52,6 +55,11 @@ public static class GanPresets
             Width: 32, Latent: 64, Steps: 5000, Batch: 64, Description: "wgangp-fashion"),
         ["dcgan-emoji"] = new(Data: "emoji:google", Arch: "dcgan", Loss: AdversarialLoss.NonSaturating, Size: 32, Gray: false,
             Width: 32, Latent: 64, Steps: 3000, Batch: 64, Description: "dcgan-emoji"),
+        // Karras et al. 2019 at CPU size: non-saturating loss with R1 (γ 10, lazy every 16), Adam β (0, 0.99), mapping
+        // lr ×0.01, style mixing 0.9; widths capped at 128 (128, 64, 32, 16 at 4–32 px), z = w = 128.
+        ["stylegan-emoji"] = new(Data: "emoji:google", Arch: "stylegan", Loss: AdversarialLoss.NonSaturating, Size: 32, Gray: false,
+            Width: 128, Latent: 128, Steps: 10000, Batch: 32, LearningRate: 0.0015, Beta1: 0, Beta2: 0.99, R1Gamma: 10,
+            SampleEvery: 500, CheckpointEvery: 1000, Description: "stylegan-emoji"),
         // A seconds-long smoke preset on the bundled samples (used by tests and the README).
         ["smoke"] = new(Data: "bundled:fashion-mnist", Arch: "dcgan", Loss: AdversarialLoss.NonSaturating, Size: 28, Gray: true,
             Width: 8, Latent: 16, Steps: 4, Batch: 16, SampleEvery: 2, CheckpointEvery: 2, Description: "smoke"),
