@@ -1,0 +1,89 @@
+using GanSharp.Models;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace GanSharp.Methods.Anomaly.AnoGan;
+
+/// <summary>
+/// AnoGAN scoring: for each image, search the latent z that minimises <see cref="AnoGanLoss.Objective"/> with Adam,
+/// starting from the generator's mean latent; the score is the objective at the end and the map the residual
+/// |x − G(z*)|. Images are searched together in one batch, but the objective is a sum of per-image terms and Adam
+/// works per element, so each image's search is independent of the others.
+/// </summary>
+/// <remarks>Schlegl et al. 2017 (IPMI), section 2.2.</remarks>
+public sealed class AnoGanScorer : IAnomalyScorer
+{
+    readonly IGenerator g;
+    readonly IDiscriminator d;
+
+    /// <summary>Scores with generator <paramref name="generator"/> and the features of <paramref name="discriminator"/>.</summary>
+    public AnoGanScorer(IGenerator generator, IDiscriminator discriminator, AnoGanOptions options)
+    {
+        if (generator.Output != discriminator.Input)
+            throw new GanSharpException($"AnoGAN: generator output {generator.Output} does not match discriminator input {discriminator.Input}");
+        g = generator;
+        d = discriminator;
+        Options = options.Validate();
+    }
+
+    /// <summary>The options.</summary>
+    public AnoGanOptions Options { get; }
+
+    /// <inheritdoc />
+    public string Method => "anogan";
+
+    /// <inheritdoc />
+    public ImageShape Input => g.Output;
+
+    /// <summary>
+    /// Runs the latent search on <paramref name="images"/> <c>[N, C, H, W]</c> for <paramref name="steps"/> steps (default:
+    /// the options'); returns the final z <c>[N, Z]</c>, the final per-image objective <c>[N]</c> and the mean objective
+    /// before each step (for diagnostics and tests).
+    /// </summary>
+    public (Tensor Latents, Tensor Objective, IReadOnlyList<double> History) Search(Tensor images, int? steps = null)
+    {
+        g.Module.eval();
+        d.Module.eval();
+        using var frozen = new FrozenParameters(g.Module, d.Module);
+        using var scope = NewDisposeScope();
+        var x = images.detach();                                                   // [N, C, H, W]
+        Tensor fx;
+        using (no_grad()) fx = d.ScoreWithFeatures(x).Features;                    // [N, F]
+        var start = g.MeanLatent.to(x.device).unsqueeze(0).expand(x.shape[0], -1); // [N, Z]
+        var z = new Parameter(start.clone(), requires_grad: true);
+        using var adam = optim.Adam(new[] { z }, lr: Options.SearchLearningRate);
+        var history = new List<double>();
+        Tensor Objective()
+        {
+            var gz = g.Generate(z);                                                // [N, C, H, W]
+            return AnoGanLoss.Objective(x, gz, fx, d.ScoreWithFeatures(gz).Features, Options.Lambda); // [N]
+        }
+        for (int i = 0; i < (steps ?? Options.SearchSteps); i++)
+        {
+            using var step = NewDisposeScope();
+            adam.zero_grad();
+            var loss = Objective();
+            history.Add(loss.mean().item<float>());
+            loss.sum().backward();
+            adam.step();
+        }
+        Tensor final;
+        using (no_grad()) final = Objective();
+        var latents = z.detach().clone();
+        return (latents.MoveToOuterDisposeScope(), final.MoveToOuterDisposeScope(), history);
+    }
+
+    /// <inheritdoc />
+    public AnomalyScores Score(Tensor images, bool withMaps = false)
+    {
+        var (z, objective, _) = Search(images);
+        using (z)
+        {
+            if (!withMaps) return new AnomalyScores(objective, null);
+            using var _ = no_grad();
+            var maps = AnomalyScoring.ResidualMap(images, g.Generate(z)); // [N, 1, H, W]
+            return new AnomalyScores(objective, maps);
+        }
+    }
+}
