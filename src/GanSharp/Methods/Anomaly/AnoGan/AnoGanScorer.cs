@@ -7,9 +7,11 @@ namespace GanSharp.Methods.Anomaly.AnoGan;
 
 /// <summary>
 /// AnoGAN scoring: for each image, search the latent z that minimises <see cref="AnoGanLoss.Objective"/> with Adam,
-/// starting from the generator's mean latent; the score is the objective at the end and the map the residual
+/// from a random start; the score is the objective at the end and the map the residual
 /// |x − G(z*)|. Images are searched together in one batch, but the objective is a sum of per-image terms and Adam
-/// works per element, so each image's search is independent of the others.
+/// works per element, so each image's search is independent of the others. The start z₀ ~ N(0, I) of each image is
+/// drawn from a seed hashed from its pixels, so it too does not depend on the batch (a fixed start such as z = 0 can
+/// sit where every ReLU of the first layer is off and the gradient vanishes).
 /// </summary>
 /// <remarks>Schlegl et al. 2017 (IPMI), section 2.2.</remarks>
 public sealed class AnoGanScorer : IAnomalyScorer
@@ -50,7 +52,7 @@ public sealed class AnoGanScorer : IAnomalyScorer
         var x = images.detach();                                                   // [N, C, H, W]
         Tensor fx;
         using (no_grad()) fx = d.ScoreWithFeatures(x).Features;                    // [N, F]
-        var start = g.MeanLatent.to(x.device).unsqueeze(0).expand(x.shape[0], -1); // [N, Z]
+        var start = StartLatents(x);                                               // [N, Z]
         var z = new Parameter(start.clone(), requires_grad: true);
         using var adam = optim.Adam(new[] { z }, lr: Options.SearchLearningRate);
         var history = new List<double>();
@@ -72,6 +74,26 @@ public sealed class AnoGanScorer : IAnomalyScorer
         using (no_grad()) final = Objective();
         var latents = z.detach().clone();
         return (latents.MoveToOuterDisposeScope(), final.MoveToOuterDisposeScope(), history);
+    }
+
+    /// <summary>One z₀ ~ N(0, I) per image, from a seed that is a hash (FNV-1a) of the image's float32 pixels.</summary>
+    Tensor StartLatents(Tensor images)
+    {
+        var pixels = images.detach().to(float32).cpu().contiguous().data<float>().ToArray();
+        int n = (int)images.shape[0], size = pixels.Length / Math.Max(1, n);
+        var rows = new Tensor[n];
+        for (int i = 0; i < n; i++)
+        {
+            ulong hash = 14695981039346656037UL;
+            for (int k = i * size; k < (i + 1) * size; k++)
+            {
+                hash ^= BitConverter.SingleToUInt32Bits(pixels[k]);
+                hash *= 1099511628211UL;
+            }
+            using var rng = new torch.Generator(hash & 0x7FFF_FFFF_FFFF_FFFFUL);
+            rows[i] = randn(new long[] { 1, g.LatentSize }, generator: rng);
+        }
+        return cat(rows, 0).to(images.device); // [N, Z]
     }
 
     /// <inheritdoc />
