@@ -6,6 +6,7 @@ var benches = new Dictionary<string, Func<string[], int>>
     ["platform"] = PlatformBench.Run,
     ["stylegan"] = StyleGanBench.Run,
     ["gan-step"] = GanStepBench.Run,
+    ["anomaly"] = AnomalyBench.Run,
 };
 if (args.Length == 0 || !benches.TryGetValue(args[0], out var run))
 {

@@ -57,6 +57,7 @@ public static class GanSharpCli
         root.Subcommands.Add(SampleCommand.Create(ctx));
         root.Subcommands.Add(EvalCommand.Create(ctx));
         root.Subcommands.Add(ExportCommand.Create(ctx));
+        root.Subcommands.Add(AnomalyCommand.Create(ctx));
         return root;
     }
 

@@ -1,0 +1,33 @@
+using GanSharp.Data;
+using GanSharp.Training;
+using static TorchSharp.torch;
+
+namespace GanSharp.Methods.Anomaly;
+
+/// <summary>What a detector's training may use.</summary>
+/// <param name="Normal">The normal training images (validation images already held out).</param>
+/// <param name="Settings">The validated settings.</param>
+/// <param name="Device">Where to train.</param>
+/// <param name="Run">The run folder of the main training stage.</param>
+/// <param name="StageRun">Creates the run folder of a further stage (by stage name), inside <paramref name="Run"/>.</param>
+/// <param name="Training">The generic loop's options for the main stage (steps, batch, seed, intervals).</param>
+/// <param name="Progress">Receives each stage's progress.</param>
+/// <param name="Cancel">Cancels training (a checkpoint is saved).</param>
+public sealed record AnomalyTrainContext(
+    IImageDataset Normal,
+    AnomalyTrainSettings Settings,
+    Device Device,
+    RunFolder Run,
+    Func<string, RunFolder> StageRun,
+    TrainingOptions Training,
+    IProgress<TrainingProgress>? Progress,
+    CancellationToken Cancel)
+{
+    /// <summary>Runs <paramref name="method"/> through the one generic loop in <paramref name="run"/>; throws when cancelled.</summary>
+    public TrainingResult RunStage(ITrainingMethod method, RunFolder run, TrainingOptions options)
+    {
+        var result = new Trainer(method, Normal, options, Device).Run(run, null, Progress, Cancel);
+        if (!result.Completed) throw new OperationCanceledException($"{method.Name} training was cancelled at step {result.Step}");
+        return result;
+    }
+}

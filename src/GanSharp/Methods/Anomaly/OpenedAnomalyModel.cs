@@ -1,0 +1,21 @@
+using GanSharp.Checkpoints;
+using static TorchSharp.torch;
+
+namespace GanSharp.Methods.Anomaly;
+
+/// <summary>An anomaly model checkpoint opened once (every file's hash verified, info parsed).</summary>
+/// <param name="Reader">The verified checkpoint.</param>
+/// <param name="Info">Method, architecture, normal class, image shape, threshold.</param>
+public sealed record OpenedAnomalyModel(CheckpointReader Reader, AnomalyModelInfo Info)
+{
+    /// <summary>Rebuilds the scorer on <paramref name="device"/> (networks in eval mode).</summary>
+    public IAnomalyScorer CreateScorer(Device? device = null) => AnomalyDetectors.Get(Info.Method).LoadScorer(this, device ?? CPU);
+
+    /// <summary>Loads the saved weights <paramref name="name"/> into <paramref name="module"/> on <paramref name="device"/>, in eval mode.</summary>
+    public T Load<T>(string name, T module, Device device) where T : nn.Module
+    {
+        Reader.LoadModule(name, module, device);
+        module.eval();
+        return module;
+    }
+}
