@@ -19,12 +19,11 @@ public sealed record RestorationResult(Tensor Restored, Tensor Losses, Inversion
 /// super-resolution, inpainting, denoising by changing the loss).</remarks>
 public static class GanRestoration
 {
-    /// <summary>Restores <paramref name="observations"/> <c>[N, C', H', W']</c> degraded by <paramref name="degradation"/>.</summary>
-    public static RestorationResult Restore(IGenerator g, Tensor observations, IDegradation degradation, PriorMethod method = PriorMethod.Single,
+    /// <summary>Restores <paramref name="observations"/> <c>[N, C', H', W']</c> degraded by <paramref name="degradation"/> (null: plain inversion of clean images).</summary>
+    public static RestorationResult Restore(IGenerator g, Tensor observations, IDegradation? degradation, PriorMethod method = PriorMethod.Single,
         InversionOptions? options = null, MultiCodeOptions? multi = null, IPerceptualFeatures? perceptual = null,
         IProgress<InversionProgress>? progress = null, CancellationToken cancel = default)
     {
-        ArgumentNullException.ThrowIfNull(degradation);
         if (method == PriorMethod.Single)
         {
             var r = GanInversion.Invert(g, observations, options, degradation, perceptual, progress: progress, cancel: cancel);
