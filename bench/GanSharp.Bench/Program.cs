@@ -5,6 +5,7 @@ var benches = new Dictionary<string, Func<string[], int>>
 {
     ["platform"] = PlatformBench.Run,
     ["stylegan"] = StyleGanBench.Run,
+    ["inversion"] = InversionBench.Run,
 };
 if (args.Length == 0 || !benches.TryGetValue(args[0], out var run))
 {
