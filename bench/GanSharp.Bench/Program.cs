@@ -7,6 +7,7 @@ var benches = new Dictionary<string, Func<string[], int>>
     ["stylegan"] = StyleGanBench.Run,
     ["gan-step"] = GanStepBench.Run,
     ["anomaly"] = AnomalyBench.Run,
+    ["inversion"] = InversionBench.Run,
 };
 if (args.Length == 0 || !benches.TryGetValue(args[0], out var run))
 {

@@ -58,6 +58,8 @@ public static class GanSharpCli
         root.Subcommands.Add(EvalCommand.Create(ctx));
         root.Subcommands.Add(ExportCommand.Create(ctx));
         root.Subcommands.Add(AnomalyCommand.Create(ctx));
+        root.Subcommands.Add(InvertCommand.Create(ctx));
+        root.Subcommands.Add(RestoreCommand.Create(ctx));
         return root;
     }
 

@@ -77,6 +77,8 @@ public class DataCommandTests
         Assert.Contains("Bundled data", html);
         Assert.Contains("GAN synthesis", html);
         Assert.Contains("dcgan-fashion-interpolation", html);
+        Assert.Contains("GAN inversion and restoration", html);
+        Assert.Contains("inversion-inpaint", html);
         foreach (var img in Directory.GetFiles(Path.Combine(outDir, "img"), "*.png"))
             Assert.Contains(Path.GetRelativePath(outDir, img), html);
         Assert.True(Directory.GetFiles(Path.Combine(outDir, "img")).Length >= 4);

@@ -1,0 +1,86 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using GanSharp.IO;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace GanSharp.Methods.Inversion;
+
+/// <summary>The JSON half of a latent file (<see cref="LatentFile"/>).</summary>
+/// <param name="Format">Always <see cref="LatentFile.FormatName"/>.</param>
+/// <param name="Version">Format version (1).</param>
+/// <param name="Space">z, w or wplus.</param>
+/// <param name="Method">single or mganprior.</param>
+/// <param name="Shape">The codes' shape: <c>[N, ...]</c> (single) or <c>[N, codes, ...]</c> (mGANprior).</param>
+/// <param name="Layer">The mGANprior composition layer; null for single codes.</param>
+/// <param name="Generator">The generator checkpoint the codes belong to.</param>
+/// <param name="Images">The source image of each row.</param>
+/// <param name="Tensors">File names (beside the JSON) of the TorchSharp tensor files: "codes", and "alphas" for mGANprior.</param>
+public sealed record LatentFileInfo(string Format, int Version, string Space, string Method, long[] Shape, int? Layer, string Generator,
+    IReadOnlyList<string> Images, IReadOnlyDictionary<string, string> Tensors);
+
+/// <summary>
+/// Inverted codes on disk: <c>NAME.json</c> (<see cref="LatentFileInfo"/>: space, method, shape, generator, images) and one
+/// TorchSharp tensor file per tensor (<c>NAME.codes.pt</c>, and <c>NAME.alphas.pt</c> for mGANprior), written with
+/// <c>Tensor.Save(BinaryWriter)</c> (TorchSharp's own format, float32, CPU). A sampler loads the codes with
+/// <see cref="Read"/> and renders single codes with <see cref="LatentCodes.Render"/> (or mGANprior codes with
+/// <see cref="MultiCodeInversion.Compose"/>).
+/// </summary>
+public static class LatentFile
+{
+    /// <summary>The <see cref="LatentFileInfo.Format"/> value.</summary>
+    public const string FormatName = "gansharp-latents";
+
+    static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.Never };
+
+    /// <summary>Writes <paramref name="tensors"/> and the JSON (<paramref name="jsonPath"/>, ending in .json) atomically; returns the JSON path.</summary>
+    public static string Write(string jsonPath, LatentFileInfo info, IReadOnlyDictionary<string, Tensor> tensors)
+    {
+        if (!jsonPath.EndsWith(".json", StringComparison.OrdinalIgnoreCase)) throw new GanSharpException($"latent file {jsonPath}: must end in .json");
+        var folder = Path.GetDirectoryName(Path.GetFullPath(jsonPath))!;
+        var stem = Path.GetFileNameWithoutExtension(jsonPath);
+        var names = new Dictionary<string, string>();
+        foreach (var (key, t) in tensors)
+        {
+            var name = $"{stem}.{key}.pt";
+            using var cpu = t.detach().to(float32, CPU).contiguous();
+            AtomicFile.Write(Path.Combine(folder, name), stream =>
+            {
+                using var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
+                cpu.Save(writer);
+            });
+            names[key] = name;
+        }
+        AtomicFile.WriteAllText(jsonPath, JsonSerializer.Serialize(info with { Tensors = names }, Json));
+        return jsonPath;
+    }
+
+    /// <summary>Reads a latent file: the info and its tensors (float32, CPU).</summary>
+    public static (LatentFileInfo Info, IReadOnlyDictionary<string, Tensor> Tensors) Read(string jsonPath)
+    {
+        if (!File.Exists(jsonPath)) throw new GanSharpException($"latent file {jsonPath}: not found");
+        LatentFileInfo info;
+        try
+        {
+            info = JsonSerializer.Deserialize<LatentFileInfo>(File.ReadAllText(jsonPath), Json) ?? throw new JsonException("null");
+        }
+        catch (JsonException e)
+        {
+            throw new GanSharpException($"latent file {jsonPath}: not valid JSON ({e.Message})");
+        }
+        if (info.Format != FormatName) throw new GanSharpException($"latent file {jsonPath}: format '{info.Format}', expected '{FormatName}'");
+        var folder = Path.GetDirectoryName(Path.GetFullPath(jsonPath))!;
+        var tensors = new Dictionary<string, Tensor>();
+        foreach (var (key, name) in info.Tensors)
+        {
+            var path = Path.Combine(folder, name);
+            if (!File.Exists(path)) throw new GanSharpException($"latent file {jsonPath}: tensor file {name} is missing");
+            using var stream = File.OpenRead(path);
+            using var reader = new BinaryReader(stream);
+            tensors[key] = Tensor.Load(reader);
+        }
+        if (tensors.TryGetValue("codes", out var codes) && !codes.shape.SequenceEqual(info.Shape))
+            throw new GanSharpException($"latent file {jsonPath}: codes are [{string.Join(", ", codes.shape)}] but the JSON says [{string.Join(", ", info.Shape)}]");
+        return (info, tensors);
+    }
+}

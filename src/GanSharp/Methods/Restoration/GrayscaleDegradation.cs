@@ -1,0 +1,37 @@
+using GanSharp.Imaging;
+using GanSharp.Models;
+using static TorchSharp.torch;
+
+namespace GanSharp.Methods.Restoration;
+
+/// <summary>
+/// Colorization: <c>A(x)</c> is the Rec. 601 luma of RGB images (<see cref="ColorOps.RgbToGray"/>); restoring finds
+/// colours whose luma matches the gray observation. Only defined for RGB generators.
+/// </summary>
+public sealed class GrayscaleDegradation : IDegradation
+{
+    /// <inheritdoc />
+    public string Name => "colorize";
+
+    /// <inheritdoc />
+    public ImageShape ObservedShape(ImageShape image)
+    {
+        if (image.Channels != 3)
+            throw new GanSharpException($"colorization needs an RGB generator; this one makes {image.Channels}-channel images",
+                "use a generator trained on colour images (e.g. emoji), or another task");
+        return image with { Channels = 1 };
+    }
+
+    /// <inheritdoc />
+    public Tensor Apply(Tensor images)
+    {
+        ObservedShape(new ImageShape((int)images.shape[1], (int)images.shape[2], (int)images.shape[3]));
+        return ColorOps.RgbToGray(images); // [N, 1, H, W]
+    }
+
+    /// <inheritdoc />
+    public Tensor Observe(Tensor clean, Generator? rng = null) => Apply(clean);
+
+    /// <inheritdoc />
+    public Tensor Display(Tensor observation, ImageShape image) => ColorOps.GrayToRgb(observation).clamp(-1, 1);
+}

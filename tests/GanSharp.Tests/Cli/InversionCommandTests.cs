@@ -1,0 +1,106 @@
+using GanSharp.Data;
+using GanSharp.Imaging;
+using GanSharp.Methods.Inversion;
+using GanSharp.Tests.IO;
+using static TorchSharp.torch;
+
+namespace GanSharp.Tests.Cli;
+
+public class InversionCommandTests
+{
+    static string Generator => Path.Combine(DataCommandTests.Assets, "checkpoints", "dcgan-fashion");
+
+    /// <summary>Writes the first <paramref name="count"/> bundled Fashion-MNIST test images as PNGs into <paramref name="folder"/>.</summary>
+    internal static void WriteFashionPngs(string folder, int count)
+    {
+        Directory.CreateDirectory(folder);
+        var data = DatasetResolver.Resolve("bundled:fashion-mnist", new DatasetResolveOptions(BundledRoot: Path.Combine(DataCommandTests.Assets, "samples")));
+        var pixels = new float[data.Channels * data.Height * data.Width];
+        for (int i = 0; i < count; i++)
+        {
+            data.CopyPixels(i, pixels);
+            using var t = tensor(pixels, new long[] { data.Channels, data.Height, data.Width });
+            ImageWriter.WritePng(t, Path.Combine(folder, $"img{i}.png"));
+        }
+    }
+
+    [Fact]
+    public async Task InvertWritesReconstructionsLatentsAndAComparison()
+    {
+        using var dir = new ScratchFolder("invert");
+        WriteFashionPngs(dir.Combine("in"), 2);
+        var (code, output, err) = await CliTests.Run("invert", "--images", dir.Combine("in"), "--generator", Generator, "--space", "z",
+            "--steps", "5", "-o", dir.Combine("out"), "--threads", "1", "--assets", DataCommandTests.Assets);
+        Assert.True(code == 0, err + output);
+        Assert.True(File.Exists(dir.Combine("out", "reconstructions", "img0.png")));
+        Assert.True(File.Exists(dir.Combine("out", "reconstructions", "img1.png")));
+        Assert.True(File.Exists(dir.Combine("out", "comparison.png")));
+        Assert.Contains("mean PSNR", output);
+        var (info, tensors) = LatentFile.Read(dir.Combine("out", "latents.json"));
+        Assert.Equal("z", info.Space);
+        Assert.Equal("single", info.Method);
+        Assert.Equal(new long[] { 2, 64 }, tensors["codes"].shape);
+        Assert.Equal(new[] { "img0", "img1" }, info.Images);
+    }
+
+    [Fact]
+    public async Task InvertWithMGanPriorStoresCodesAndImportances()
+    {
+        using var dir = new ScratchFolder("invert-m");
+        WriteFashionPngs(dir.Combine("in"), 1);
+        var (code, output, err) = await CliTests.Run("invert", "--images", dir.Combine("in", "img0.png"), "--generator", Generator, "--method", "mganprior",
+            "--codes", "3", "--layer", "1", "--steps", "3", "--features", "none", "-o", dir.Combine("out"), "--threads", "1");
+        Assert.True(code == 0, err + output);
+        var (info, tensors) = LatentFile.Read(dir.Combine("out", "latents.json"));
+        Assert.Equal("mganprior", info.Method);
+        Assert.Equal(1, info.Layer);
+        Assert.Equal(new long[] { 1, 3, 64 }, tensors["codes"].shape);
+        Assert.Equal(3, tensors["alphas"].shape[1]);
+    }
+
+    [Fact]
+    public async Task ImagesOfAnotherSizeAreRefusedUnlessResizeIsGiven()
+    {
+        using var dir = new ScratchFolder("invert-size");
+        using (var big = zeros(1, 40, 40)) ImageWriter.WritePng(big, dir.Combine("big.png"));
+        var (code, _, err) = await CliTests.Run("invert", "--images", dir.Combine("big.png"), "--generator", Generator, "--steps", "2", "-o", dir.Combine("out"), "--features", "none");
+        Assert.Equal(1, code);
+        Assert.Contains("40x40", err);
+        Assert.Contains("--resize", err);
+        (code, _, err) = await CliTests.Run("invert", "--images", dir.Combine("big.png"), "--generator", Generator, "--steps", "2", "-o", dir.Combine("out"), "--features", "none", "--resize");
+        Assert.True(code == 0, err);
+        (code, _, err) = await CliTests.Run("invert", "--images", dir.Combine("missing"), "--generator", Generator, "-o", dir.Combine("out"));
+        Assert.Equal(1, code);
+        Assert.Contains("no such file", err);
+    }
+
+    [Fact]
+    public async Task RestoreInpaintsAndWritesASideBySideWithTheTruth()
+    {
+        using var dir = new ScratchFolder("restore");
+        WriteFashionPngs(dir.Combine("in"), 2);
+        var (code, output, err) = await CliTests.Run("restore", "--task", "inpaint", "--image", dir.Combine("in"), "--generator", Generator,
+            "--space", "z", "--steps", "5", "-o", dir.Combine("out"), "--threads", "1", "--assets", DataCommandTests.Assets);
+        Assert.True(code == 0, err + output);
+        Assert.True(File.Exists(dir.Combine("out", "restored", "img1.png")));
+        Assert.Contains("mean PSNR to truth", output);
+        var header = ImageReader.ReadHeader(dir.Combine("out", "comparison.png"));
+        Assert.True(header.Width >= 3 * 56, $"three columns of 56 px cells: {header.Width}x{header.Height}");
+    }
+
+    [Fact]
+    public async Task RestoreRefusesColorizationOfAGrayGeneratorAndBadOptions()
+    {
+        using var dir = new ScratchFolder("restore-bad");
+        WriteFashionPngs(dir.Combine("in"), 1);
+        var (code, _, err) = await CliTests.Run("restore", "--task", "colorize", "--image", dir.Combine("in"), "--generator", Generator, "-o", dir.Combine("out"));
+        Assert.Equal(1, code);
+        Assert.Contains("RGB generator", err);
+        (code, _, err) = await CliTests.Run("restore", "--task", "sr", "--scale", "3", "--image", dir.Combine("in"), "--generator", Generator, "-o", dir.Combine("out"));
+        Assert.Equal(1, code);
+        Assert.Contains("scale 3", err);
+        (code, _, err) = await CliTests.Run("restore", "--task", "sr", "--image", dir.Combine("in"), "--generator", Generator, "--method", "mganprior", "--layer", "9", "-o", dir.Combine("out"));
+        Assert.Equal(1, code);
+        Assert.Contains("--layer 9", err);
+    }
+}
