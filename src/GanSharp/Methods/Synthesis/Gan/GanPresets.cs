@@ -58,7 +58,7 @@ public static class GanPresets
         // Karras et al. 2019 at CPU size: non-saturating loss with R1 (γ 10, lazy every 16), Adam β (0, 0.99), mapping
         // lr ×0.01, style mixing 0.9; widths capped at 128 (128, 64, 32, 16 at 4–32 px), z = w = 128.
         ["stylegan-emoji"] = new(Data: "emoji:google", Arch: "stylegan", Loss: AdversarialLoss.NonSaturating, Size: 32, Gray: false,
-            Width: 128, Latent: 128, Steps: 10000, Batch: 32, LearningRate: 0.0015, Beta1: 0, Beta2: 0.99, R1Gamma: 10,
+            Width: 128, Latent: 128, Steps: 6000, Batch: 32, LearningRate: 0.0015, Beta1: 0, Beta2: 0.99, R1Gamma: 10,
             SampleEvery: 500, CheckpointEvery: 1000, Description: "stylegan-emoji"),
         // A seconds-long smoke preset on the bundled samples (used by tests and the README).
         ["smoke"] = new(Data: "bundled:fashion-mnist", Arch: "dcgan", Loss: AdversarialLoss.NonSaturating, Size: 28, Gray: true,
