@@ -16,6 +16,7 @@ namespace GanSharp.Training;
 /// runs/00003-dcgan-fashion/
 ///   config.json            resolved options (written atomically)
 ///   stats.jsonl            one JSON object per logged step
+///   loss-curves.png        the stats as curves (written at the end of a run)
 ///   events.out.tfevents.*  TensorBoard scalars (TorchSharp's SummaryWriter)
 ///   samples/               image grids (written by the imaging layer)
 ///   checkpoints/step-000001000/ …, checkpoints/latest (a text file naming the newest)
@@ -28,6 +29,9 @@ public sealed partial class RunFolder : IDisposable
 
     /// <summary>Name of the stats file.</summary>
     public const string StatsFileName = "stats.jsonl";
+
+    /// <summary>Name of the loss-curve plot written at the end of a run.</summary>
+    public const string LossCurvesFileName = "loss-curves.png";
 
     /// <summary>Name of the file in <c>checkpoints/</c> that names the newest checkpoint.</summary>
     public const string LatestFileName = "latest";
@@ -67,6 +71,13 @@ public sealed partial class RunFolder : IDisposable
 
     /// <summary>The stats file.</summary>
     public string StatsPath => System.IO.Path.Combine(Path, StatsFileName);
+
+    /// <summary>Path of the loss-curve plot.</summary>
+    public string LossCurvesPath => System.IO.Path.Combine(Path, LossCurvesFileName);
+
+    /// <summary>Draws <see cref="StatsPath"/> into <see cref="LossCurvesPath"/>; false when there is nothing to draw yet.</summary>
+    public bool WriteLossCurves(string? title = null) =>
+        File.Exists(StatsPath) && Reports.LossCurves.WritePng(StatsPath, LossCurvesPath, title ?? Name);
 
     /// <summary>Folder of sample image grids.</summary>
     public string SamplesDirectory => System.IO.Path.Combine(Path, "samples");
