@@ -60,6 +60,12 @@ public static class GanPresets
         ["stylegan-emoji"] = new(Data: "emoji:google", Arch: "stylegan", Loss: AdversarialLoss.NonSaturating, Size: 32, Gray: false,
             Width: 128, Latent: 128, Steps: 6000, Batch: 32, LearningRate: 0.0015, Beta1: 0, Beta2: 0.99, R1Gamma: 10,
             SampleEvery: 500, CheckpointEvery: 1000, Description: "stylegan-emoji"),
+        // The same StyleGAN on Fashion-MNIST, read at 32×32 (StyleGAN needs a power of two; the 28 px images are resized).
+        ["stylegan-fashion"] = new(Data: "fashion-mnist", Arch: "stylegan", Loss: AdversarialLoss.NonSaturating, Size: 32, Gray: true,
+            Width: 128, Latent: 128, Steps: 6000, Batch: 32, LearningRate: 0.0015, Beta1: 0, Beta2: 0.99, R1Gamma: 10,
+            SampleEvery: 500, CheckpointEvery: 1000, Description: "stylegan-fashion"),
+        ["wgangp-emoji"] = new(Data: "emoji:google", Arch: "dcgan", Loss: AdversarialLoss.WganGp, Size: 32, Gray: false,
+            Width: 32, Latent: 64, Steps: 5000, Batch: 64, Description: "wgangp-emoji"),
         // A seconds-long smoke preset on the bundled samples (used by tests and the README).
         ["smoke"] = new(Data: "bundled:fashion-mnist", Arch: "dcgan", Loss: AdversarialLoss.NonSaturating, Size: 28, Gray: true,
             Width: 8, Latent: 16, Steps: 4, Batch: 16, SampleEvery: 2, CheckpointEvery: 2, Description: "smoke"),
