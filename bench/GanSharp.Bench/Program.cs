@@ -6,6 +6,7 @@ var benches = new Dictionary<string, Func<string[], int>>
     ["platform"] = PlatformBench.Run,
     ["stylegan"] = StyleGanBench.Run,
     ["gan-step"] = GanStepBench.Run,
+    ["onednn-channels"] = OneDnnChannelsBench.Run,
     ["anomaly"] = AnomalyBench.Run,
     ["inversion"] = InversionBench.Run,
 };

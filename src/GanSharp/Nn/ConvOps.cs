@@ -11,11 +11,12 @@ namespace GanSharp.Nn;
 /// The result is the same function (the added weights and inputs are zeros and receive no gradient that is kept).
 /// </summary>
 /// <remarks>
-/// Measured (bench/README.md, "oneDNN by channel count"): with oneDNN on, conv2d's forward is wrong for input channels
-/// 24, 100, 129, 257 and its input gradient for output channels 1, 3, 8, 24 (off by 0.1–0.7 or NaN at 8×8); with both
-/// counts multiple of 16 no error was found at 8×8, and at 32×32 a 3-input-channel layer still had a 4e-3 input-gradient
-/// error, so both counts are padded. Channel padding is not a proof: every network is also checked end to end against
-/// float64 before the fast path is used (<see cref="Platform.TorchRuntime.TryFastConvolutions"/>).
+/// Measured by <c>GanSharp.Bench onednn-channels</c> (bench/results/onednn-channels.md: 8×8 inputs, relative error
+/// > 1e-3): with oneDNN on, plain conv2d is wrong in 148 of 320 cases (forward for input channels 24, 100, 129, 257;
+/// input gradient for output channels 1, 3, 8, 24), channel-padded conv2d in 24 of 320, all of them stride-2 4×4
+/// kernels whose padded input count is an odd multiple of 16 (112, 144, 272). GanSharp's padded layers are stride 1.
+/// Channel padding is not a proof: every network is also checked end to end against float64 before the fast path is
+/// used (<see cref="Platform.TorchRuntime.TryFastConvolutions"/>).
 /// </remarks>
 public static class ConvOps
 {
