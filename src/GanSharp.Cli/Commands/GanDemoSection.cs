@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 
 namespace GanSharp.Cli.Commands;
 
-/// <summary>Demo section: samples, an interpolation strip and a truncation sweep from the bundled GAN checkpoints.</summary>
+/// <summary>Demo section: samples, an interpolation strip, a truncation sweep and (StyleGAN) a style-mixing sheet from the bundled GAN checkpoints.</summary>
 public sealed class GanDemoSection : IDemoSection
 {
     /// <summary>Bundled GAN checkpoints (folder under assets/checkpoints) and the command that reproduces each.</summary>
@@ -14,6 +14,8 @@ public sealed class GanDemoSection : IDemoSection
     {
         ("dcgan-fashion", "DCGAN on Fashion-MNIST (28x28 gray)",
             "./gansharp train gan --preset dcgan-fashion && ./gansharp export -c latest -o assets/checkpoints/dcgan-fashion"),
+        ("stylegan-emoji", "StyleGAN on Google emoji (32x32 RGB)",
+            "./gansharp train gan --preset stylegan-emoji && ./gansharp export -c latest -o assets/checkpoints/stylegan-emoji"),
     };
 
     /// <inheritdoc />
@@ -42,6 +44,10 @@ public sealed class GanDemoSection : IDemoSection
                 rng => SampleCommand.Interpolate(g, 4, 10, rng, demo.Device), columns: 10);
             Add(report, folder + "-truncation", "truncation sweep, psi from 1 (left) to 0 (right)", g,
                 rng => SampleCommand.TruncationSweep(g, 4, 8, rng, demo.Device), columns: 8);
+            if (g.StyleCount > 1)
+                Add(report, folder + "-mixing", $"style mixing: the first {g.StyleCount / 2} of {g.StyleCount} styles (4-8 px: pose, shape) " +
+                    "from the left image, the rest (colour, detail) from the top image", g,
+                    rng => SampleCommand.StyleMixing(g, 5, 6, g.StyleCount / 2, rng, demo.Device), columns: 7);
         }
         report.EndSection();
     }

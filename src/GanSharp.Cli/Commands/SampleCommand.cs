@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 
 namespace GanSharp.Cli.Commands;
 
-/// <summary><c>gansharp sample</c>: grids, interpolations and truncation sweeps from a GAN checkpoint.</summary>
+/// <summary><c>gansharp sample</c>: grids, interpolations, truncation sweeps and style-mixing sheets from a GAN checkpoint.</summary>
 public static class SampleCommand
 {
     /// <summary>Creates the command.</summary>
@@ -18,10 +18,11 @@ public static class SampleCommand
         var count = new Option<int>("--count", "-n") { Description = "Images (rows for interpolation/sweeps)", DefaultValueFactory = _ => 64 };
         var seed = new Option<long>("--seed") { Description = "Seed of the latents (same seed, same images)", DefaultValueFactory = _ => 0 };
         var truncation = new Option<double>("--truncation") { Description = "Truncation psi (1 = none)", DefaultValueFactory = _ => 1.0 };
-        var mode = new Option<string>("--mode") { Description = "grid, interpolate or truncation", DefaultValueFactory = _ => "grid" };
+        var mode = new Option<string>("--mode") { Description = "grid, interpolate, truncation or mixing (style mixing, StyleGAN)", DefaultValueFactory = _ => "grid" };
+        var crossover = new Option<int?>("--crossover") { Description = "Style mixing: style inputs taken from the row image (coarse styles; default half)" };
         var stepsOpt = new Option<int>("--steps") { Description = "Columns of an interpolation or truncation sweep", DefaultValueFactory = _ => 8 };
         var raw = new Option<bool>("--raw") { Description = "Use the raw generator instead of its EMA copy" };
-        foreach (var o in new Option[] { checkpoint, output, count, seed, truncation, mode, stepsOpt, raw }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { checkpoint, output, count, seed, truncation, mode, stepsOpt, raw, crossover }) cmd.Options.Add(o);
         var compute = ComputeOptions.AddTo(cmd);
         cmd.SetAction(parse =>
         {
@@ -38,7 +39,9 @@ public static class SampleCommand
                 "grid" => (g.Generate(g.SampleLatents(n, rng, device), parse.GetValue(truncation)), (int?)null, $"seed {parse.GetValue(seed)}"),
                 "interpolate" => (Interpolate(g, n, columns, rng, device, parse.GetValue(truncation)), columns, "latent interpolation (slerp in z)"),
                 "truncation" => (TruncationSweep(g, n, columns, rng, device), columns, "truncation psi 1 → 0 (left to right)"),
-                _ => throw new GanSharpException($"--mode {m}: use grid, interpolate or truncation"),
+                "mixing" => (StyleMixing(g, Math.Min(n, 8), columns, parse.GetValue(crossover) ?? g.StyleCount / 2, rng, device, parse.GetValue(truncation)),
+                    columns + 1, $"style mixing: first {parse.GetValue(crossover) ?? g.StyleCount / 2} of {g.StyleCount} styles from the row image, the rest from the column image"),
+                _ => throw new GanSharpException($"--mode {m}: use grid, interpolate, truncation or mixing"),
             };
             var path = parse.GetValue(output)!;
             SampleGrid.WritePng(images.cpu(), path, new GridOptions(Columns: gridColumns, Title: title));
@@ -66,6 +69,34 @@ public static class SampleCommand
         var omega = (an * bn).sum(-1, keepdim: true).clamp(-1 + 1e-7, 1 - 1e-7).acos();
         var so = omega.sin();
         return (((1 - t) * omega).sin() / so) * a + ((t * omega).sin() / so) * b;
+    }
+
+    /// <summary>
+    /// The style-mixing sheet of Karras et al. 2019 (Fig. 3): a top row of column sources, a left column of row sources
+    /// and in cell (r, c) the image whose first <paramref name="crossover"/> style inputs (the coarse, low-resolution
+    /// ones) come from row source r and the rest from column source c; one fixed noise for all. The top-left cell is
+    /// blank (−1, black). Returns <c>[(rows+1)·(columns+1), C, H, W]</c>.
+    /// </summary>
+    public static Tensor StyleMixing(IGenerator g, int rows, int columns, int crossover, Generator rng, Device device, double truncation = 1.0)
+    {
+        if (g.StyleCount < 2)
+            throw new GanSharpException($"style mixing needs a generator with several style inputs (StyleGAN); this one has {g.StyleCount}");
+        if (crossover < 0 || crossover > g.StyleCount)
+            throw new GanSharpException($"--crossover {crossover}: must be in 0..{g.StyleCount}");
+        var wCols = g.Truncate(g.Map(g.SampleLatents(columns, rng, device)), truncation); // [C, W]
+        var wRows = g.Truncate(g.Map(g.SampleLatents(rows, rng, device)), truncation);    // [R, W]
+        var noise = g.NoiseShapes.Select(s => randn(new long[] { 1 }.Concat(s).ToArray(), generator: rng, device: device)).ToArray();
+        Tensor Plus(Tensor w) => w.unsqueeze(1).expand(-1, g.StyleCount, -1);              // [N, S, W]
+        var colsImg = g.Synthesize(Plus(wCols), noise);                                      // [C, ...]
+        var rowsImg = g.Synthesize(Plus(wRows), noise);                                      // [R, ...]
+        var layer = arange(g.StyleCount, device: device).lt(crossover).view(1, 1, -1, 1);   // [1, 1, S, 1]
+        var mixed = where(layer, Plus(wRows).unsqueeze(1), Plus(wCols).unsqueeze(0));        // [R, C, S, W]
+        var cells = g.Synthesize(mixed.reshape(rows * columns, g.StyleCount, -1), noise)     // [R·C, ...]
+            .reshape(new long[] { rows, columns }.Concat(colsImg.shape.Skip(1)).ToArray());
+        var blank = full_like(colsImg[..1], -1.0);                                           // [1, ...]
+        var top = cat(new[] { blank, colsImg }).unsqueeze(0);                                // [1, C+1, ...]
+        var body = cat(new[] { rowsImg.unsqueeze(1), cells }, 1);                            // [R, C+1, ...]
+        return cat(new[] { top, body }).flatten(0, 1);
     }
 
     /// <summary>Rows of one latent each, columns ψ from 1 down to 0: <c>[rows·columns, C, H, W]</c>.</summary>
