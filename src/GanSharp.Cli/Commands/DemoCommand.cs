@@ -70,6 +70,7 @@ public static class DemoSections
         new DoctorSection(),
         new DataDemoSection(),
         new GanDemoSection(),
+        new AnomalyDemoSection(),
     };
 }
 
