@@ -169,6 +169,8 @@ public static class AnomalyCommand
                 ?? throw new GanSharpException("--normal-class is required: the model records no normal class");
             IImageDataset test = Resolve(parse.GetValue(data)!, info.Height, info.Channels == 3, parse.GetValue(assets));
             if (test.ClassNames.Count == 0) throw new GanSharpException($"{test.Name} has no labels; eval needs labelled data");
+            if (normal < 0 || normal >= test.ClassNames.Count)
+                throw new GanSharpException($"--normal-class {normal}: {test.Name} has classes 0..{test.ClassNames.Count - 1} ({string.Join(", ", test.ClassNames)})");
             if (parse.GetValue(limit) is int n && n < test.Count) test = test.SplitCounts(new[] { n }, 0, stratified: true)[0];
             var scorer = opened.CreateScorer(device);
             var sw = System.Diagnostics.Stopwatch.StartNew();

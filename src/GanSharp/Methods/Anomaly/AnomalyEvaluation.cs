@@ -40,11 +40,20 @@ public static class AnomalyEvaluation
     {
         report.Section($"{info.Method} on {dataName}", $"Normal class {normalClass}; every other class counts as anomalous. Model trained on {info.NormalData}. " +
             $"Scoring speed {imagesPerSecond.ToString("0.0", CultureInfo.InvariantCulture)} images/s.");
+        AddTableAndRoc(report, info.Method, normalClass, r);
+        report.EndSection();
+    }
+
+    /// <summary>
+    /// Adds the metric table and the ROC plot (a PNG named <c>roc</c>) of <paramref name="r"/> to the current section of
+    /// <paramref name="report"/>.
+    /// </summary>
+    public static void AddTableAndRoc(HtmlReport report, string method, int normalClass, AnomalyEvaluationResult r)
+    {
         report.Table(new[] { "metric", "value" }, Rows(r).Select(p => (IReadOnlyList<string>)new[] { p.Item1, p.Item2 }));
         var (full, rel) = report.NewImagePath("roc");
-        LinePlot.WritePng(full, new[] { new LineSeries($"{info.Method} AUROC {F(r.Auroc)}", r.Roc.Select(p => (p.FalsePositiveRate, p.TruePositiveRate)).ToList()) },
+        LinePlot.WritePng(full, new[] { new LineSeries($"{method} AUROC {F(r.Auroc)}", r.Roc.Select(p => (p.FalsePositiveRate, p.TruePositiveRate)).ToList()) },
             LinePlotOptions.Roc($"ROC, normal class {normalClass}"));
         report.Image(rel, "ROC curve (dashed: chance)");
-        report.EndSection();
     }
 }
