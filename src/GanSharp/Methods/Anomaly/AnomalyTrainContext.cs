@@ -23,6 +23,19 @@ public sealed record AnomalyTrainContext(
     IProgress<TrainingProgress>? Progress,
     CancellationToken Cancel)
 {
+    /// <summary>
+    /// The DCGAN-family config for the normal images at the settings' width and latent size (the networks of
+    /// GANomaly and EGBAD); <paramref name="method"/> names the method in the error for non-square images.
+    /// </summary>
+    public Synthesis.Dcgan.DcganConfig DcganConfigFor(string method)
+    {
+        if (Normal.Width != Normal.Height) throw new GanSharpException($"{Normal.Name}: {method} here needs square images");
+        return (Synthesis.Dcgan.DcganConfig.For(Normal.Height, Normal.Channels) with
+        {
+            GeneratorWidth = Settings.Width, DiscriminatorWidth = Settings.Width, LatentSize = Settings.Latent,
+        }).Validate();
+    }
+
     /// <summary>Runs <paramref name="method"/> through the one generic loop in <paramref name="run"/>; throws when cancelled.</summary>
     public TrainingResult RunStage(ITrainingMethod method, RunFolder run, TrainingOptions options)
     {

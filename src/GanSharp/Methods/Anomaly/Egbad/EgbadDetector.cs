@@ -20,8 +20,7 @@ public sealed class EgbadDetector : IAnomalyDetector
     public AnomalyTrainedModel Train(AnomalyTrainContext ctx)
     {
         var s = ctx.Settings;
-        if (ctx.Normal.Width != ctx.Normal.Height) throw new GanSharpException($"{ctx.Normal.Name}: EGBAD here needs square images");
-        var config = (DcganConfig.For(ctx.Normal.Height, ctx.Normal.Channels) with { GeneratorWidth = s.Width, DiscriminatorWidth = s.Width, LatentSize = s.Latent }).Validate();
+        var config = ctx.DcganConfigFor("EGBAD");
         var options = new EgbadOptions(Score: s.EgbadScore, LearningRate: s.LearningRate ?? 2e-4, JointWidth: Math.Max(16, s.Width * 8));
         var method = new EgbadMethod(config, options, ctx.Device, s.Seed);
         var result = ctx.RunStage(method, ctx.Run, ctx.Training);

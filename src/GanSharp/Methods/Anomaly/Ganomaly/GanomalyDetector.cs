@@ -20,9 +20,8 @@ public sealed class GanomalyDetector : IAnomalyDetector
     public AnomalyTrainedModel Train(AnomalyTrainContext ctx)
     {
         var s = ctx.Settings;
-        var config = DcganConfig.For(ctx.Normal.Height, ctx.Normal.Channels) with { GeneratorWidth = s.Width, DiscriminatorWidth = s.Width, LatentSize = s.Latent };
-        if (ctx.Normal.Width != ctx.Normal.Height) throw new GanSharpException($"{ctx.Normal.Name}: GANomaly here needs square images");
-        var method = new GanomalyMethod(config.Validate(), new GanomalyOptions(LearningRate: s.LearningRate ?? 2e-4), ctx.Device, s.Seed);
+        var config = ctx.DcganConfigFor("GANomaly");
+        var method = new GanomalyMethod(config, new GanomalyOptions(LearningRate: s.LearningRate ?? 2e-4), ctx.Device, s.Seed);
         var result = ctx.RunStage(method, ctx.Run, ctx.Training);
         return new AnomalyTrainedModel(new GanomalyScorer(method.Generator), config.ToJson(), CheckpointWriter.ToJson(method.Opts),
             new Dictionary<string, nn.Module> { ["generator"] = method.Generator }, new[] { result });
