@@ -151,8 +151,9 @@ public static class FeatureNetworkTrainer
     }
 
     /// <summary>Random horizontal flip per image and one random shift of up to 2 pixels per batch (edges replicated).</summary>
-    /// <param name="x">// [N, C, H, W]</param>
-    /// <returns>// [N, C, H, W]</returns>
+    /// <param name="x">Images <c>[N, C, H, W]</c>.</param>
+    /// <param name="rng">The trainer's random stream.</param>
+    /// <returns>Augmented images <c>[N, C, H, W]</c>.</returns>
     static Tensor Augment(Tensor x, Generator rng)
     {
         long n = x.shape[0], h = x.shape[2], w = x.shape[3];
