@@ -4,24 +4,33 @@ using TorchSharp;
 
 namespace GanSharp.Cli;
 
-/// <summary><c>--conv fast|safe</c> of the training verbs: whether to try the verified fast convolution path.</summary>
+/// <summary>
+/// <c>--conv auto|fast|safe</c> of the training verbs: whether to try the verified fast convolution path. <c>auto</c>
+/// tries it only for architectures whose every convolution goes through GanSharp's channel-padded form (StyleGAN);
+/// <c>fast</c> tries it for any (the float64 check still decides); <c>safe</c> never.
+/// </summary>
 public static class ConvPathOption
 {
-    /// <summary>Creates the option (default: <c>GANSHARP_CONV</c> if set, else <c>fast</c>).</summary>
+    /// <summary>Creates the option (default: <c>GANSHARP_CONV</c> if set, else <c>auto</c>).</summary>
     public static Option<string> Create()
     {
         var o = new Option<string>("--conv")
         {
-            Description = "Convolutions on the CPU: fast (oneDNN with channel padding, kept only if the networks match float64) or safe (oneDNN off)",
-            DefaultValueFactory = _ => Environment.GetEnvironmentVariable("GANSHARP_CONV")?.Trim().ToLowerInvariant() is "safe" ? "safe" : "fast",
+            Description = "Convolutions on the CPU: fast (oneDNN with channel padding, kept only if the networks match float64), " +
+                "safe (oneDNN off) or auto (fast where every convolution is channel-padded: StyleGAN)",
+            DefaultValueFactory = _ => Environment.GetEnvironmentVariable("GANSHARP_CONV")?.Trim().ToLowerInvariant() is "safe" or "fast" or "auto"
+                ? Environment.GetEnvironmentVariable("GANSHARP_CONV")!.Trim().ToLowerInvariant() : "auto",
         };
-        o.AcceptOnlyFromAmong("fast", "safe");
+        o.AcceptOnlyFromAmong("auto", "fast", "safe");
         return o;
     }
 
-    /// <summary>On the CPU with <c>fast</c>, tries the fast path verified by <paramref name="verify"/>.</summary>
-    public static void Apply(string? choice, torch.Device device, string what, Func<NumericsComparison> verify)
+    /// <summary>
+    /// On the CPU, tries the fast path verified by <paramref name="verify"/> for <c>fast</c>, and for <c>auto</c> when
+    /// <paramref name="allPadded"/> (every convolution of the networks is channel-padded).
+    /// </summary>
+    public static void Apply(string? choice, torch.Device device, bool allPadded, string what, Func<NumericsComparison> verify)
     {
-        if (choice == "fast" && device.type == DeviceType.CPU) TorchRuntime.TryFastConvolutions(verify, what);
+        if (device.type == DeviceType.CPU && (choice == "fast" || (choice == "auto" && allPadded))) TorchRuntime.TryFastConvolutions(verify, what);
     }
 }

@@ -100,7 +100,7 @@ public static class TrainCommand
             var architecture = GanArchitecture.Default(settings.Arch!, shape, options.Loss, settings.Width, settings.Latent);
             // Before seeding: the check builds its own networks from the global stream.
             if (!parse.GetValue(dryRun))
-                ConvPathOption.Apply(parse.GetValue(conv), device, $"{settings.Arch} G and D at batch {training.BatchSize}",
+                ConvPathOption.Apply(parse.GetValue(conv), device, architecture.AllConvolutionsChannelPadded, $"{settings.Arch} G and D at batch {training.BatchSize}",
                     () => architecture.NumericsError(training.BatchSize, device));
             TorchSharp.torch.manual_seed((long)training.Seed);
             using var method = architecture.CreateMethod(options, device);

@@ -61,6 +61,12 @@ public sealed record GanArchitecture(string Arch, JsonElement Config)
     };
 
     /// <summary>
+    /// Whether every convolution of this architecture's networks goes through <see cref="Nn.ConvOps"/> (StyleGAN's
+    /// equalized layers), the form oneDNN computes correctly here; DCGAN's transposed convolutions do not.
+    /// </summary>
+    public bool AllConvolutionsChannelPadded => Arch == "stylegan";
+
+    /// <summary>
     /// The worst relative error, against float64 twins with the same weights, of a fresh generator and discriminator of
     /// this architecture at <paramref name="batch"/> images with the convolution path now in effect (outputs, input and
     /// parameter gradients; see <see cref="Platform.ModelNumerics"/>). Used to verify the fast convolution path.
