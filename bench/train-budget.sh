@@ -3,6 +3,7 @@
 # scored with `gansharp eval` (GanSharp's own feature networks: FID-style, not Inception FID) at a fixed sample count.
 # Prints one Markdown table; every run folder keeps its sample grids (samples/) and loss curves (loss-curves.png).
 # Usage: bash bench/train-budget.sh [STEPS=1000] [SAMPLES=1000] [OUT=.bench/train-budget] [PRESETS="dcgan-fashion ..."]
+# REUSE=1 keeps a preset's finished run (its train log and time file) and only evaluates it again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 steps=${1:-1000}; samples=${2:-1000}; out=${3:-.bench/train-budget}
@@ -18,10 +19,15 @@ for p in $presets; do
     *-fashion) features=assets/checkpoints/features-fashion-mnist; real=fashion-mnist:test ;;
     *-emoji) features=assets/checkpoints/features-emoji; real=emoji:google ;;
   esac
-  runs="$out/$p"; rm -rf "$runs"
+  runs="$out/$p"
   log="$out/$p.train.log"
-  /usr/bin/time -v -o "$out/$p.time" "${cli[@]}" train gan --preset "$p" --steps "$steps" --runs "$runs" \
-    --sample-every "$steps" --checkpoint-every "$steps" --threads "$threads" >"$log" 2>&1
+  if [ "${REUSE:-0}" = 1 ] && grep -q "^finished at step $steps " "$log" 2>/dev/null; then
+    echo "reusing $runs" >&2
+  else
+    rm -rf "$runs"
+    /usr/bin/time -v -o "$out/$p.time" "${cli[@]}" train gan --preset "$p" --steps "$steps" --runs "$runs" \
+      --sample-every "$steps" --checkpoint-every "$steps" --threads "$threads" >"$log" 2>&1 || { echo "failed: $p (see $log)" >&2; continue; }
+  fi
   sps=$(grep -oE '\(([0-9.]+) steps/s\)' "$log" | tail -1 | tr -dc '0-9.')
   conv=$(grep -oE 'fast path (\(oneDNN with channel padding\) verified|rejected)' "$log" | head -1 | awk '{print $3=="rejected"?"safe (fast rejected)":"fast"}')
   rss=$(awk -F: '/Maximum resident set size/ {printf "%.0f", $2/1024}' "$out/$p.time")

@@ -36,7 +36,7 @@ public static class EvalCommand
             var g = opened.LoadGenerator(device);
             var net = FeatureNetwork.Load(parse.GetValue(features)!, device);
             var real = DatasetResolver.Resolve(parse.GetValue(data)!, new DatasetResolveOptions(g.Output.Height,
-                g.Output.Channels == 1 ? ImageMode.Gray : ImageMode.Rgb, BundledRoot: BundledAssets.SamplesOrNull(parse.GetValue(assets))));
+                g.Output.Channels == 1 ? ImageMode.Gray : ImageMode.Rgb, BundledRoot: BundledAssets.SamplesOrNull(parse.GetValue(assets)), ExactSize: true));
             if (real.Channels != g.Output.Channels || real.Height != g.Output.Height)
                 throw new GanSharpException($"{real.Name} is {real.Channels}x{real.Height}x{real.Width} but the generator makes {g.Output}");
             var selected = MetricRegistry.Default.Resolve(parse.GetValue(metrics)!);

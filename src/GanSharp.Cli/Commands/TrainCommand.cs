@@ -91,7 +91,7 @@ public static class TrainCommand
 
             var device = compute.Apply(parse);
             var dataset = DatasetResolver.Resolve(settings.Data, new DatasetResolveOptions(settings.Size!.Value, settings.Gray == true ? ImageMode.Gray : ImageMode.Rgb,
-                BundledRoot: BundledAssets.SamplesOrNull(parse.GetValue(assets))));
+                BundledRoot: BundledAssets.SamplesOrNull(parse.GetValue(assets)), ExactSize: true));
             var shape = new ImageShape(dataset.Channels, dataset.Height, dataset.Width);
             var options = new GanOptions(settings.Loss!.Value, settings.CriticSteps, LearningRate: settings.LearningRate,
                 Beta1: settings.Beta1, Beta2: settings.Beta2, R1Gamma: settings.R1Gamma ?? 0, EmaBeta: settings.EmaBeta ?? 0.999).Validate();

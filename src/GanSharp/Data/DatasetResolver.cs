@@ -8,7 +8,10 @@ namespace GanSharp.Data;
 /// <param name="AllowDownload">Whether a missing emoji set may be fetched with npm.</param>
 /// <param name="CacheRoot">The emoji cache folder; null: <see cref="EmojiFetcher.DefaultCacheRoot"/>.</param>
 /// <param name="BundledRoot">The bundled samples folder (<c>assets/samples</c>) for <c>bundled:</c> specs.</param>
-public sealed record DatasetResolveOptions(int Size = 64, ImageMode? Mode = null, bool AllowDownload = false, string? CacheRoot = null, string? BundledRoot = null)
+/// <param name="ExactSize">Resample fixed-size datasets (Fashion-MNIST) to <paramref name="Size"/> too (bilinear), as
+/// training and evaluation at a given resolution need.</param>
+public sealed record DatasetResolveOptions(int Size = 64, ImageMode? Mode = null, bool AllowDownload = false, string? CacheRoot = null, string? BundledRoot = null,
+    bool ExactSize = false)
 {
     /// <summary>Checks the values; returns this.</summary>
     public DatasetResolveOptions Validate()
@@ -33,6 +36,12 @@ public static class DatasetResolver
     public static IImageDataset Resolve(string text, DatasetResolveOptions? options = null)
     {
         options = (options ?? new DatasetResolveOptions()).Validate();
+        var data = ResolveNative(text, options);
+        return options.ExactSize ? data.ResizeTo(options.Size) : data;
+    }
+
+    static IImageDataset ResolveNative(string text, DatasetResolveOptions options)
+    {
         bool bundled = text.StartsWith(BundledPrefix, StringComparison.OrdinalIgnoreCase);
         var spec = DatasetSpec.Parse(bundled ? text[BundledPrefix.Length..] : text);
         if (!bundled) return Resolve(spec, options);

@@ -26,6 +26,10 @@ public static class DatasetViews
         return new Subset(source, idx, $"{source.Name}:{string.Join("+", classes)}");
     }
 
+    /// <summary>The dataset itself when it already is <paramref name="size"/>×<paramref name="size"/>, else a bilinear <see cref="ResizedDataset"/> view.</summary>
+    public static IImageDataset ResizeTo(this IImageDataset source, int size) =>
+        source.Height == size && source.Width == size ? source : new ResizedDataset(source, size, size);
+
     /// <summary>The first <paramref name="count"/> items (all of them when fewer).</summary>
     public static Subset Take(this IImageDataset source, int count)
     {
