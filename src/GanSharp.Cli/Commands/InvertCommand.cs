@@ -35,7 +35,7 @@ public static class InvertCommand
             Directory.CreateDirectory(outDir);
             using var scope = NewDisposeScope();
             var progress = InversionCliOptions.Lines(ctx.Output, "invert");
-            var result = GanRestoration.Restore(g, x.to(device), null, method, options, multi, phi, progress, cancel);
+            var result = GanRestoration.Restore(g, x.to(device), null, method, options, multi, phi, null, progress, cancel);
             var recon = result.Restored.cpu();
             InversionCliOptions.WriteEach(recon, names, Path.Combine(outDir, "reconstructions"));
 
