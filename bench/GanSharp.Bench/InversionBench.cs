@@ -41,7 +41,7 @@ public static class InversionBench
         double Real(string name, double fallback) => double.Parse(Arg(name, fallback.ToString("R", CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
         string[] List(string name, string fallback) => Arg(name, fallback).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
-        var defaults = new InversionOptions(LatentSpace.Z);
+        var defaults = new InversionOptions();
         var multiDefaults = new MultiCodeOptions();
         int images = Int("--images", 16);
         int threads = Int("--threads", 0);

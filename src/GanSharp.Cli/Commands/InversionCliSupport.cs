@@ -23,7 +23,7 @@ public sealed class InversionCliOptions
 
     InversionCliOptions(string defaultMethod)
     {
-        Method = new("--method") { Description = "single (one code per image) or mganprior (N codes composed at a layer)", DefaultValueFactory = _ => defaultMethod };
+        Method = new("--method") { Description = "single (one code per image), mganprior (N codes composed at a layer); invert also: encoder, hybrid (need --encoder)", DefaultValueFactory = _ => defaultMethod };
     }
 
     /// <summary>--method.</summary>
@@ -68,25 +68,32 @@ public sealed class InversionCliOptions
     public (PriorMethod Method, InversionOptions Options, MultiCodeOptions Multi) Read(ParseResult parse, IGenerator g)
     {
         var method = PriorMethods.Parse(parse.GetValue(Method)!);
-        var options = new InversionOptions(LatentSpaces.Parse(parse.GetValue(Space)!), parse.GetValue(Steps), parse.GetValue(LearningRate),
-            PerceptualWeight: parse.GetValue(PerceptualWeight), LatentPriorWeight: parse.GetValue(LatentPrior), BatchSize: parse.GetValue(Batch), Seed: parse.GetValue(Seed)).Validate();
+        var options = ReadOptions(parse);
         var multi = new MultiCodeOptions(parse.GetValue(Codes), parse.GetValue(Layer));
         if (method == PriorMethod.MultiCode) multi.Validate(g);
         return (method, options, multi);
     }
 
+    /// <summary>The parsed optimisation options (space, steps, learning rate, weights, batch, seed), validated.</summary>
+    public InversionOptions ReadOptions(ParseResult parse) =>
+        new InversionOptions(LatentSpaces.Parse(parse.GetValue(Space)!), parse.GetValue(Steps), parse.GetValue(LearningRate),
+            PerceptualWeight: parse.GetValue(PerceptualWeight), LatentPriorWeight: parse.GetValue(LatentPrior), BatchSize: parse.GetValue(Batch), Seed: parse.GetValue(Seed)).Validate();
+
     /// <summary>
     /// φ from --features: <c>auto</c> uses the bundled <c>features-fashion-mnist</c> network when it exists and has the
     /// generator's channels (else none), <c>none</c> gives a pixel-only loss, anything else is a feature network checkpoint.
     /// </summary>
-    public IPerceptualFeatures? ReadPerceptual(ParseResult parse, IGenerator g, Device device, TextWriter log)
+    public IPerceptualFeatures? ReadPerceptual(ParseResult parse, IGenerator g, Device device, TextWriter log) =>
+        LoadPerceptual(parse.GetValue(Features)!, parse.GetValue(PerceptualWeight), parse.GetValue(Assets), g, device, log);
+
+    /// <summary>φ from a --features value (auto, none or a feature network checkpoint); null when <paramref name="weight"/> is 0.</summary>
+    public static IPerceptualFeatures? LoadPerceptual(string value, double weight, string? assets, IGenerator g, Device device, TextWriter log)
     {
-        string value = parse.GetValue(Features)!;
-        if (value == "none" || parse.GetValue(PerceptualWeight) == 0) return null;
+        if (value == "none" || weight == 0) return null;
         if (value == "auto")
         {
             string? folder = null;
-            try { folder = Path.Combine(BundledAssets.Locate(parse.GetValue(Assets)), "checkpoints", "features-fashion-mnist"); }
+            try { folder = Path.Combine(BundledAssets.Locate(assets), "checkpoints", "features-fashion-mnist"); }
             catch (GanSharpException) { }
             if (folder is null || !Directory.Exists(folder))
             {

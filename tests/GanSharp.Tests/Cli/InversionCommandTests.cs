@@ -59,6 +59,33 @@ public class InversionCommandTests
     }
 
     [Fact]
+    public async Task TrainEncoderThenInvertWithTheEncoderAndHybrid()
+    {
+        using var dir = new ScratchFolder("encoder-cli");
+        var (code, output, err) = await CliTests.Run("train", "encoder", "--generator", Generator, "--data", "bundled:fashion-mnist", "--assets", DataCommandTests.Assets,
+            "--steps", "3", "--batch", "4", "--width", "4", "--features", "none", "--runs", dir.Combine("runs"), "--threads", "1");
+        Assert.True(code == 0, err + output);
+        var checkpoint = Directory.GetDirectories(Directory.GetDirectories(dir.Combine("runs")).Single(), "step-*", SearchOption.AllDirectories).Single();
+        WriteFashionPngs(dir.Combine("in"), 2);
+        foreach (var method in new[] { "encoder", "hybrid" })
+        {
+            (code, output, err) = await CliTests.Run("invert", "--images", dir.Combine("in"), "--generator", Generator, "--method", method, "--encoder", checkpoint,
+                "--steps", "2", "--features", "none", "-o", dir.Combine(method), "--threads", "1");
+            Assert.True(code == 0, err + output);
+            var (info, tensors) = LatentFile.Read(dir.Combine(method, "latents.json"));
+            Assert.Equal(method, info.Method);
+            Assert.Equal("w", info.Space);
+            Assert.Equal(new long[] { 2, 64 }, tensors["codes"].shape);
+        }
+        (code, _, err) = await CliTests.Run("invert", "--images", dir.Combine("in"), "--generator", Generator, "--method", "encoder", "-o", dir.Combine("x"), "--features", "none");
+        Assert.Equal(1, code);
+        Assert.Contains("--encoder", err);
+        (code, _, err) = await CliTests.Run("invert", "--images", dir.Combine("in"), "--generator", Generator, "--method", "hybrid", "--encoder", Generator, "-o", dir.Combine("x"), "--features", "none");
+        Assert.Equal(1, code);
+        Assert.Contains("'gan' checkpoint", err);
+    }
+
+    [Fact]
     public async Task ImagesOfAnotherSizeAreRefusedUnlessResizeIsGiven()
     {
         using var dir = new ScratchFolder("invert-size");
