@@ -23,7 +23,7 @@ public sealed class InversionCliOptions
 
     InversionCliOptions(string defaultMethod)
     {
-        Method = new("--method") { Description = "single (one code per image), mganprior (N codes composed at a layer); invert also: encoder, hybrid (need --encoder)", DefaultValueFactory = _ => defaultMethod };
+        Method = new("--method") { Description = "single (one code per image), mganprior (N codes composed at a layer); invert also: encoder, hybrid, padinv (need --encoder)", DefaultValueFactory = _ => defaultMethod };
     }
 
     /// <summary>--method.</summary>

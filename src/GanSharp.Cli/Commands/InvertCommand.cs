@@ -3,6 +3,7 @@ using System.Globalization;
 using GanSharp.Imaging;
 using GanSharp.Methods.Inversion;
 using GanSharp.Methods.Inversion.Encoder;
+using GanSharp.Methods.Inversion.PadInv;
 using GanSharp.Methods.Restoration;
 using GanSharp.Methods.Synthesis.Gan;
 using GanSharp.Metrics;
@@ -19,9 +20,9 @@ public static class InvertCommand
     /// <summary>Creates the command.</summary>
     public static Command Create(CliContext ctx)
     {
-        var cmd = new Command("invert", "Invert images into a GAN checkpoint's latent space: optimisation (single code or mGANprior), an encoder, or hybrid (encoder start + optimisation)");
+        var cmd = new Command("invert", "Invert images into a GAN checkpoint's latent space: optimisation (single code or mGANprior), an encoder, hybrid (encoder start + optimisation) or PadInv (encoder + padding space)");
         var images = new Option<string>("--images", "-i") { Description = "An image file or a folder of images", Required = true };
-        var encoder = new Option<string?>("--encoder") { Description = "Encoder checkpoint (gansharp train encoder) for --method encoder or hybrid" };
+        var encoder = new Option<string?>("--encoder") { Description = "Encoder checkpoint for --method encoder or hybrid (gansharp train encoder) or padinv (gansharp train padinv)" };
         cmd.Options.Add(images);
         cmd.Options.Add(encoder);
         var o = InversionCliOptions.AddTo(cmd);
@@ -32,7 +33,7 @@ public static class InvertCommand
             string generatorPath = parse.GetValue(o.Generator)!;
             var g = GanCheckpoint.Open(generatorPath).LoadGenerator(device);
             string methodName = parse.GetValue(o.Method)!.Trim().ToLowerInvariant();
-            bool encoderBased = methodName is "encoder" or "hybrid";
+            bool encoderBased = methodName is "encoder" or "hybrid" or "padinv";
             var (x, names) = InversionCliOptions.ReadImages(parse.GetValue(images)!, g.Output, parse.GetValue(o.Resize), "--images");
             var phi = o.ReadPerceptual(parse, g, device, ctx.Output);
             var outDir = parse.GetValue(o.Output)!;
@@ -41,12 +42,24 @@ public static class InvertCommand
             var progress = InversionCliOptions.Lines(ctx.Output, "invert");
             Tensor recon, codes;
             Tensor? alphas = null;
+            var extra = new Dictionary<string, Tensor>();
             int? layer = null;
             InversionOptions options;
-            if (encoderBased)
+            string? encoderPath = parse.GetValue(encoder);
+            if (encoderBased && encoderPath is null)
+                throw new GanSharpException($"--method {methodName} needs --encoder CKPT", $"train one with gansharp train {(methodName == "padinv" ? "padinv" : "encoder")} --generator {generatorPath}");
+            if (methodName == "padinv")
             {
-                var encoderPath = parse.GetValue(encoder) ?? throw new GanSharpException($"--method {methodName} needs --encoder CKPT", "train one with gansharp train encoder --generator " + generatorPath);
-                var opened = EncoderCheckpoint.Open(encoderPath, EncoderMethod.MethodName);
+                var pe = PadInvInversion.Load(encoderPath!, device);
+                pe.Arch.CheckGenerator(g, $"--encoder {encoderPath}");
+                options = o.ReadOptions(parse) with { Space = pe.Arch.Encoder.LatentSpace };
+                var pr = PadInvInversion.Invert(g, pe, x.to(device), options.BatchSize, options.Seed);
+                (recon, codes) = (pr.Reconstructions.cpu(), pr.Codes);
+                for (int i = 0; i < pr.Coefficients.Count; i++) extra[$"padding{i}"] = pr.Coefficients[i];
+            }
+            else if (encoderBased)
+            {
+                var opened = EncoderCheckpoint.Open(encoderPath!, EncoderMethod.MethodName);
                 opened.Architecture.CheckGenerator(g, $"--encoder {encoderPath}");
                 var e = opened.Load(device);
                 options = o.ReadOptions(parse) with { Space = opened.Architecture.LatentSpace };
@@ -57,7 +70,7 @@ public static class InvertCommand
             }
             else
             {
-                if (parse.GetValue(encoder) is not null) throw new GanSharpException("--encoder is only used with --method encoder or hybrid");
+                if (encoderPath is not null) throw new GanSharpException("--encoder is only used with --method encoder, hybrid or padinv");
                 (var method, options, var multi) = o.Read(parse, g);
                 var result = GanRestoration.Restore(g, x.to(device), null, method, options, multi, phi, null, progress, cancel);
                 recon = result.Restored.cpu();
@@ -68,7 +81,7 @@ public static class InvertCommand
             }
             InversionCliOptions.WriteEach(recon, names, Path.Combine(outDir, "reconstructions"));
 
-            var tensors = new Dictionary<string, Tensor> { ["codes"] = codes };
+            var tensors = new Dictionary<string, Tensor>(extra) { ["codes"] = codes };
             if (alphas is not null) tensors["alphas"] = alphas;
             var info = new LatentFileInfo(LatentFile.FormatName, 1, options.Space.Name(), methodName, codes.shape, layer,
                 Path.GetFullPath(generatorPath), names, new Dictionary<string, string>());

@@ -21,6 +21,7 @@ public static class TrainCommand
         cmd.Subcommands.Add(Gan(ctx));
         cmd.Subcommands.Add(FeaturesCommand.Create(ctx));
         cmd.Subcommands.Add(TrainEncoderCommand.Create(ctx));
+        cmd.Subcommands.Add(TrainPadInvCommand.Create(ctx));
         return cmd;
     }
 

@@ -86,6 +86,20 @@ public class InversionCommandTests
     }
 
     [Fact]
+    public async Task PadInvRefusesADcganGeneratorAndNeedsAnEncoder()
+    {
+        using var dir = new ScratchFolder("padinv-cli");
+        var (code, output, err) = await CliTests.Run("train", "padinv", "--generator", Generator, "--data", "bundled:fashion-mnist", "--assets", DataCommandTests.Assets,
+            "--steps", "1", "--features", "none", "--runs", dir.Combine("runs"), "--threads", "1");
+        Assert.Equal(1, code);
+        Assert.Contains("StyleGAN", err + output);
+        WriteFashionPngs(dir.Combine("in"), 1);
+        (code, _, err) = await CliTests.Run("invert", "--images", dir.Combine("in"), "--generator", Generator, "--method", "padinv", "-o", dir.Combine("x"), "--features", "none");
+        Assert.Equal(1, code);
+        Assert.Contains("gansharp train padinv", err);
+    }
+
+    [Fact]
     public async Task ImagesOfAnotherSizeAreRefusedUnlessResizeIsGiven()
     {
         using var dir = new ScratchFolder("invert-size");

@@ -10,7 +10,7 @@ namespace GanSharp.Methods.Inversion;
 /// <param name="Format">Always <see cref="LatentFile.FormatName"/>.</param>
 /// <param name="Version">Format version (1).</param>
 /// <param name="Space">z, w or wplus.</param>
-/// <param name="Method">single, mganprior, encoder or hybrid (encoder and hybrid codes are single codes).</param>
+/// <param name="Method">single, mganprior, encoder, hybrid or padinv (encoder, hybrid and padinv codes are single codes; padinv adds "padding0".. tensors, the coefficients <c>[N, R, 4, L]</c> of each padded layer).</param>
 /// <param name="Shape">The codes' shape: <c>[N, ...]</c> (single) or <c>[N, codes, ...]</c> (mGANprior).</param>
 /// <param name="Layer">The mGANprior composition layer; null for single codes.</param>
 /// <param name="Generator">The generator checkpoint the codes belong to.</param>

@@ -10,38 +10,13 @@ namespace GanSharp.Tests.Methods.Inversion;
 
 public class EncoderInversionTests
 {
-    /// <summary>Images a tiny generator made, as a dataset (the "real" images of the encoder tests).</summary>
-    sealed class GeneratedDataset(Tensor images) : IImageDataset
-    {
-        readonly float[] pixels = images.contiguous().data<float>().ToArray();
-        public string Name => "generated";
-        public int Count => (int)images.shape[0];
-        public int Channels => (int)images.shape[1];
-        public int Height => (int)images.shape[2];
-        public int Width => (int)images.shape[3];
-        public IReadOnlyList<string> ClassNames { get; } = Array.Empty<string>();
-        public void CopyPixels(int index, Span<float> destination)
-        {
-            int n = Channels * Height * Width;
-            pixels.AsSpan(index * n, n).CopyTo(destination);
-        }
-        public int LabelOf(int index) => -1;
-        public string IdOf(int index) => "#" + index;
-    }
-
-    static Tensor Generated(IGenerator g, int n, ulong seed)
-    {
-        using var _ = no_grad();
-        return g.Synthesize(g.Map(randn(new long[] { n, g.LatentSize }, generator: new Generator(seed))), g.NoiseShapes.Count > 0 ? g.NoiseShapes.Select(s => zeros(new long[] { 1 }.Concat(s).ToArray())).ToList() : null);
-    }
-
     [Fact]
     public void TrainingLowersTheLossAndTheCheckpointRebuildsTheSameEncoder()
     {
         using var scope = NewDisposeScope();
         using var dir = new ScratchFolder("encoder");
         var g = InversionTestModels.Dcgan(81);
-        var data = new GeneratedDataset(Generated(g, 32, 82));
+        var data = new GeneratedDataset(GeneratedDataset.Images(g, 32, 82));
         var arch = EncoderArchitecture.For(g, LatentSpace.W, width: 4, generator: "tiny");
         using var method = new EncoderMethod(g, arch, new EncoderOptions(LearningRate: 3e-3), null, CPU, seed: 83);
         var options = new TrainingOptions(Steps: 60, BatchSize: 8, Seed: 4, LogEvery: 1, SampleEvery: 0, CheckpointEvery: 0, SampleCount: 4, Prefetch: 0);
@@ -56,7 +31,7 @@ public class EncoderInversionTests
         }
         var opened = EncoderCheckpoint.Open(result.LastCheckpoint!, EncoderMethod.MethodName);
         var loaded = opened.Load(CPU);
-        var x = Generated(g, 3, 84);
+        var x = GeneratedDataset.Images(g, 3, 84);
         Assert.True(EncoderInversion.Encode(g, opened.Architecture, loaded, x).allclose(EncoderInversion.Encode(g, arch, method.Encoder, x), 1e-6, 1e-6));
         Assert.Throws<GanSharpException>(() => opened.Architecture.CheckGenerator(InversionTestModels.Dcgan(85, latent: 6), "the encoder"));
     }
@@ -74,7 +49,7 @@ public class EncoderInversionTests
         IGenerator g = kind == "stylegan" ? InversionTestModels.StyleGan(91, resolution: 32) : InversionTestModels.Dcgan(91);
         var arch = EncoderArchitecture.For(g, space, width: 4, generator: "tiny");
         var e = arch.CreateEncoder(92);
-        var x = Generated(g, 3, 93);
+        var x = GeneratedDataset.Images(g, 3, 93);
         var options = new InversionOptions(space, Steps: 20, BatchSize: 2, PerceptualWeight: 0);
         var encoded = EncoderInversion.Invert(g, arch, e, x, options);
         Assert.Equal(new long[] { 3 }.Concat(arch.CodeShape), encoded.Codes.shape);
