@@ -3,11 +3,14 @@ using System.Globalization;
 using GanSharp.Data;
 using GanSharp.Imaging;
 using GanSharp.Methods.Inversion;
+using GanSharp.Methods.Inversion.Encoder;
+using GanSharp.Methods.Inversion.PadInv;
 using GanSharp.Methods.Restoration;
 using GanSharp.Methods.Synthesis.Gan;
 using GanSharp.Metrics;
 using GanSharp.Models;
 using GanSharp.Platform;
+using GanSharp.Training;
 using static TorchSharp.torch;
 
 namespace GanSharp.Bench;
@@ -25,7 +28,9 @@ public static class InversionBench
     /// Runs the benchmark. Options: <c>--generator PATH</c> (assets/checkpoints/dcgan-fashion), <c>--data SPEC</c>
     /// (fashion-mnist:test), <c>--features PATH|none</c> (the bundled feature network when its channels match),
     /// <c>--images N</c> (16), <c>--steps S</c> (the library default), <c>--lr</c>, <c>--pw</c> (perceptual weight),
-    /// <c>--prior</c> (latent prior weight), <c>--space z|w|wplus</c>, <c>--sections invert,restore</c>,
+    /// <c>--prior</c> (latent prior weight), <c>--space z|w|wplus</c>, <c>--sections invert,encoder,restore</c>
+    /// (encoder: encoder, hybrid and PadInv rows; <c>--encoder CKPT</c> / <c>--padinv CKPT</c> or trained here for
+    /// <c>--encoder-steps</c> (300) steps on <c>--train-data</c> (fashion-mnist:train)),
     /// <c>--codes 1,5,10,20,30</c>, <c>--layers 0,1,2</c>, <c>--tasks inpaint,sr2,sr4,denoise,colorize</c>,
     /// <c>--methods single,mganprior</c>, <c>--restore-codes N</c>, <c>--restore-layer L</c>, <c>--threads T</c>
     /// (0 = libtorch default), <c>--assets PATH</c> (./assets).
@@ -46,7 +51,7 @@ public static class InversionBench
         int images = Int("--images", 16);
         int threads = Int("--threads", 0);
         string assets = Arg("--assets", "assets");
-        var sections = List("--sections", "invert,restore");
+        var sections = List("--sections", "invert,encoder,restore");
         var codes = List("--codes", "1,5,10,20,30").Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
         var layers = List("--layers", "0,1,2").Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
         var options = defaults with
@@ -88,6 +93,9 @@ public static class InversionBench
                         Measure(() => GanRestoration.Restore(g, truth, null, PriorMethod.MultiCode, options, new MultiCodeOptions(n, layer), phi).Restored));
             Console.WriteLine();
         }
+
+        if (sections.Contains("encoder"))
+            EncoderSection(g, generatorPath, phi, truth, options, Arg("--train-data", "fashion-mnist:train"), Int("--encoder-steps", 300), Arg("--encoder", ""), Arg("--padinv", ""), assets, Row);
 
         if (sections.Contains("restore"))
         {
@@ -136,6 +144,69 @@ public static class InversionBench
         void Row(string method, string n, string layer, (Tensor Images, double Seconds) r) =>
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"| {method} | {n} | {layer} | {ImageQuality.MeanPsnr(r.Images, truth):0.00} | {ImageQuality.MeanSsim(r.Images, truth):0.000} | {Lpips(r.Images)} | {r.Seconds / images:0.00} |"));
+    }
+
+    /// <summary>
+    /// Encoder, hybrid and (for generators with padded convolutions) PadInv rows: the encoders are read from
+    /// <c>--encoder</c> / <c>--padinv</c> checkpoints or trained here for <c>--encoder-steps</c> steps (batch 32) on
+    /// <c>--train-data</c> with the generic loop, into a temporary run folder.
+    /// </summary>
+    static void EncoderSection(IGenerator g, string generatorPath, IPerceptualFeatures? phi, Tensor truth, InversionOptions options, string trainData, int steps,
+        string encoderPath, string padinvPath, string assets, Action<string, string, string, (Tensor Images, double Seconds)> row)
+    {
+        int images = (int)truth.shape[0];
+        var data = DatasetResolver.Resolve(trainData, new DatasetResolveOptions(g.Output.Height, ImageModes.FromChannels(g.Output.Channels), BundledRoot: Path.Combine(assets, "samples")));
+        var scratch = Path.Combine(Path.GetTempPath(), "gansharp-bench-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var training = new TrainingOptions(Steps: steps, BatchSize: 32, Seed: 0, LogEvery: 50, SampleEvery: 0, CheckpointEvery: 0, Prefetch: 1);
+            string Train(ITrainingMethod method)
+            {
+                var sw = Stopwatch.StartNew();
+                var trainer = new Trainer(method, data, training, CPU);
+                using var run = RunFolder.Create(scratch, method.Name, "bench", trainer.ResolvedConfig(), tensorBoard: false);
+                var result = trainer.Run(run);
+                Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"trained {method.Name} for {steps} steps on {data.Name} in {sw.Elapsed.TotalSeconds:0} s"));
+                return result.LastCheckpoint!;
+            }
+            Console.WriteLine("| method | codes N | layer ℓ | PSNR dB ↑ | SSIM ↑ | LPIPS-style ↓ | s / image |");
+            Console.WriteLine("|---|---|---|---|---|---|---|");
+            if (encoderPath.Length == 0)
+            {
+                using var method = new EncoderMethod(g, EncoderArchitecture.For(g, LatentSpace.W, new EncoderOptions().Width, generatorPath), new EncoderOptions(), phi, CPU, 0);
+                encoderPath = Train(method);
+            }
+            var opened = EncoderCheckpoint.Open(encoderPath, EncoderMethod.MethodName);
+            var e = opened.Load(CPU);
+            row("encoder E(x)", "1", "–", Time(() => EncoderInversion.Invert(g, opened.Architecture, e, truth, options, phi).Reconstructions));
+            row($"hybrid (E(x) + {options.Steps} steps)", "1", "–", Time(() => EncoderInversion.Hybrid(g, opened.Architecture, e, truth, options, phi).Reconstructions));
+            if (g.PaddingHooks.Count > 0)
+            {
+                if (padinvPath.Length == 0)
+                {
+                    var po = new PadInvOptions();
+                    using var method = new PadInvMethod(g, GanCheckpoint.Open(generatorPath).LoadDiscriminator(CPU), PadInvArchitecture.For(g, LatentSpace.WPlus, po, generatorPath), po, phi, CPU, 0);
+                    padinvPath = Train(method);
+                }
+                var pe = PadInvInversion.Load(padinvPath, CPU);
+                row("PadInv encoder (code + padding)", "1", "–", Time(() => PadInvInversion.Invert(g, pe, truth, images).Reconstructions));
+            }
+            else Console.WriteLine("| PadInv | – | – | n/a: the generator has no padded convolutions (DCGAN) | | | |");
+            Console.WriteLine();
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Encoders trained for {steps} steps (batch 32) on {data.Name} unless given; s / image excludes training."));
+            Console.WriteLine();
+        }
+        finally
+        {
+            if (Directory.Exists(scratch)) Directory.Delete(scratch, recursive: true);
+        }
+
+        static (Tensor Images, double Seconds) Time(Func<Tensor> run)
+        {
+            var sw = Stopwatch.StartNew();
+            var result = run();
+            return (result.clamp(-1, 1), sw.Elapsed.TotalSeconds);
+        }
     }
 
     static (string Name, IDegradation Op) Task(string name, ImageShape shape) => name switch
