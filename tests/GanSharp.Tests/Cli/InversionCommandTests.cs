@@ -41,6 +41,16 @@ public class InversionCommandTests
         Assert.Equal("single", info.Method);
         Assert.Equal(new long[] { 2, 64 }, tensors["codes"].shape);
         Assert.Equal(new[] { "img0", "img1" }, info.Images);
+
+        // sample --latents renders the same reconstructions (DCGAN: no noise inputs).
+        (code, output, err) = await CliTests.Run("sample", "--checkpoint", Generator, "--latents", dir.Combine("out", "latents.json"), "-o", dir.Combine("again.png"), "--threads", "1");
+        Assert.True(code == 0, err + output);
+        var g = GanSharp.Methods.Synthesis.Gan.GanCheckpoint.LoadGenerator(Generator);
+        var recon = ImageReader.ReadTensor(dir.Combine("out", "reconstructions", "img1.png"), new ImageReadOptions(ImageMode.Gray));
+        Tensor rendered;
+        using (no_grad()) rendered = LatentFile.Render(g, info, tensors);
+        Assert.True((rendered[1].clamp(-1, 1) - recon).abs().max().item<float>() < 2.5f / 255, "rendered codes match the written reconstruction (PNG quantisation)");
+        Assert.True(File.Exists(dir.Combine("again.png")));
     }
 
     [Fact]
