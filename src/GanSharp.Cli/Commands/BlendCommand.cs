@@ -50,7 +50,7 @@ public static class BlendCommand
             captions.AddRange(weights.Select(t => string.Create(CultureInfo.InvariantCulture, $"t = {t:0.##}")));
             captions.AddRange(Enumerable.Repeat("", columns - count));
             var path = parse.GetValue(output)!;
-            SampleGrid.WritePng(grid, path, new GridOptions(Columns: columns, Scale: InversionCliOptions.GridScale(g.Output), Captions: captions,
+            SampleGrid.WritePng(grid, path, new GridOptions(Columns: columns, Scale: Math.Max(3, InversionCliOptions.GridScale(g.Output)), Captions: captions,
                 Title: "PadInv blend: A's code, padding (1 − t)·p_A + t·p_B"));
             ctx.Output.WriteLine($"wrote {path}");
             return Task.FromResult(ExitCodes.Ok);
