@@ -1,29 +1,39 @@
 using System.Diagnostics;
 using System.Globalization;
 using GanSharp.Data;
+using GanSharp.Imaging;
 using GanSharp.Methods.Inversion;
+using GanSharp.Methods.Inversion.Encoder;
+using GanSharp.Methods.Inversion.PadInv;
 using GanSharp.Methods.Restoration;
 using GanSharp.Methods.Synthesis.Gan;
 using GanSharp.Metrics;
 using GanSharp.Models;
 using GanSharp.Platform;
+using GanSharp.Training;
 using static TorchSharp.torch;
 
 namespace GanSharp.Bench;
 
 /// <summary>
-/// Inversion and restoration quality of the bundled DCGAN Fashion-MNIST generator on held-out Fashion-MNIST test images
-/// (the generator was trained on the training split): PSNR, SSIM, the LPIPS-style distance in the bundled feature
-/// network's space (no learned weights; not comparable to published LPIPS) and seconds per image, for single-code
-/// inversion, mGANprior over N codes and composition layers, and each restoration task. DCGAN has no mapping network,
-/// so w = z: the single-code row covers z, w and (with StyleCount 1) w+.
+/// Inversion and restoration quality of a generator (default: the bundled DCGAN Fashion-MNIST one) on held-out images
+/// (default: Fashion-MNIST test images; the generator was trained on the training split): PSNR, SSIM, the LPIPS-style
+/// distance in the feature network's space (no learned weights; not comparable to published LPIPS) and seconds per image,
+/// for single-code inversion, mGANprior over N codes and composition layers, and each restoration task. DCGAN has no
+/// mapping network, so w = z: the single-code row covers z, w and (with StyleCount 1) w+.
 /// </summary>
 public static class InversionBench
 {
     /// <summary>
-    /// Runs the benchmark. Options: <c>--images N</c> (16), <c>--steps S</c> (100), <c>--codes 1,5,10,20,30</c>,
-    /// <c>--layers 0,1,2</c>, <c>--lr</c> (0.1), <c>--threads T</c> (0 = libtorch default), <c>--assets PATH</c> (default: ./assets),
-    /// <c>--data SPEC</c> (fashion-mnist:test).
+    /// Runs the benchmark. Options: <c>--generator PATH</c> (assets/checkpoints/dcgan-fashion), <c>--data SPEC</c>
+    /// (fashion-mnist:test), <c>--features PATH|none</c> (the bundled feature network when its channels match),
+    /// <c>--images N</c> (16), <c>--steps S</c> (the library default), <c>--lr</c>, <c>--pw</c> (perceptual weight),
+    /// <c>--prior</c> (latent prior weight), <c>--space z|w|wplus</c>, <c>--sections invert,encoder,restore</c>
+    /// (encoder: encoder, hybrid and PadInv rows; <c>--encoder CKPT</c> / <c>--padinv CKPT</c> or trained here for
+    /// <c>--encoder-steps</c> (300) steps on <c>--train-data</c> (fashion-mnist:train)),
+    /// <c>--codes 1,5,10,20,30</c>, <c>--layers 0,1,2</c>, <c>--tasks inpaint,sr2,sr4,denoise,colorize</c>,
+    /// <c>--methods single,mganprior</c>, <c>--restore-codes N</c>, <c>--restore-layer L</c>, <c>--threads T</c>
+    /// (0 = libtorch default), <c>--assets PATH</c> (./assets).
     /// </summary>
     public static int Run(string[] args)
     {
@@ -32,63 +42,89 @@ public static class InversionBench
             int i = Array.IndexOf(args, name);
             return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
         }
-        int images = int.Parse(Arg("--images", "16"), CultureInfo.InvariantCulture);
-        int steps = int.Parse(Arg("--steps", "100"), CultureInfo.InvariantCulture);
-        int threads = int.Parse(Arg("--threads", "0"), CultureInfo.InvariantCulture);
-        double lr = double.Parse(Arg("--lr", "0.1"), CultureInfo.InvariantCulture);
-        var codes = Arg("--codes", "1,5,10,20,30").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
-        var layers = Arg("--layers", "0,1,2").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
+        int Int(string name, int fallback) => int.Parse(Arg(name, fallback.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
+        double Real(string name, double fallback) => double.Parse(Arg(name, fallback.ToString("R", CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
+        string[] List(string name, string fallback) => Arg(name, fallback).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+        var defaults = new InversionOptions();
+        var multiDefaults = new MultiCodeOptions();
+        int images = Int("--images", 16);
+        int threads = Int("--threads", 0);
         string assets = Arg("--assets", "assets");
+        var sections = List("--sections", "invert,encoder,restore");
+        var codes = List("--codes", "1,5,10,20,30").Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
+        var layers = List("--layers", "0,1,2").Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
+        var options = defaults with
+        {
+            Space = LatentSpaces.Parse(Arg("--space", defaults.Space.Name())),
+            Steps = Int("--steps", defaults.Steps),
+            LearningRate = Real("--lr", defaults.LearningRate),
+            PerceptualWeight = Real("--pw", defaults.PerceptualWeight),
+            LatentPriorWeight = Real("--prior", defaults.LatentPriorWeight),
+            BatchSize = images,
+        };
+        options.Validate();
         var report = TorchRuntime.EnsureInitialized();
         if (threads > 0) TorchRuntime.SetThreads(threads);
 
-        var g = GanCheckpoint.Open(Path.Combine(assets, "checkpoints", "dcgan-fashion")).LoadGenerator(CPU);
-        var net = FeatureNetwork.Load(Path.Combine(assets, "checkpoints", "features-fashion-mnist"), CPU);
-        var phi = new FeatureNetworkPerceptual(net);
-        var data = DatasetResolver.Resolve(Arg("--data", "fashion-mnist:test"), new DatasetResolveOptions(28, Imaging.ImageMode.Gray)).Take(images);
+        string generatorPath = Arg("--generator", Path.Combine(assets, "checkpoints", "dcgan-fashion"));
+        var g = GanCheckpoint.Open(generatorPath).LoadGenerator(CPU);
+        var phi = LoadFeatures(Arg("--features", "auto"), assets, g);
+        var data = DatasetResolver.Resolve(Arg("--data", "fashion-mnist:test"),
+            new DatasetResolveOptions(g.Output.Height, ImageModes.FromChannels(g.Output.Channels), BundledRoot: Path.Combine(assets, "samples"))).Take(images);
         Tensor truth;
         using (var loader = new DataLoader(data, new DataLoaderOptions(BatchSize: images, Shuffle: false, Prefetch: 0)))
         using (var batch = loader.Next())
-            truth = batch.Images.detach().clone(); // [N, 1, 28, 28]
+            truth = batch.Images.detach().clone(); // [N, C, H, W]
+        images = (int)truth.shape[0];
 
-        var options = new InversionOptions(LatentSpace.Z, Steps: steps, LearningRate: lr, PerceptualWeight: 1.0, BatchSize: images, Seed: 0);
-        Console.WriteLine($"{report.Decision}; threads {get_num_threads()}; {images} images of {data.Name} (held out: the generator was trained on the training split); " +
-                          $"{steps} Adam steps, lr {lr} cosine, λ_perceptual 1, space z (DCGAN: w = z)");
+        Console.WriteLine($"{report.Decision}; threads {get_num_threads()}; generator {generatorPath}; {images} images of {data.Name}; " +
+                          string.Create(CultureInfo.InvariantCulture, $"{options.Steps} Adam steps, lr {options.LearningRate} {options.Schedule.ToString().ToLowerInvariant()}, ") +
+                          string.Create(CultureInfo.InvariantCulture, $"λ_perceptual {(phi is null ? "– (no feature network)" : options.PerceptualWeight)}, latent prior {options.LatentPriorWeight}, space {options.Space.Name()}"));
         Console.WriteLine();
-        Console.WriteLine("| method | codes N | layer ℓ | PSNR dB ↑ | SSIM ↑ | LPIPS-style ↓ | s / image |");
-        Console.WriteLine("|---|---|---|---|---|---|---|");
-        Row("single code (z = w)", "1", "–", Measure(() => GanRestoration.Restore(g, truth, null, PriorMethod.Single, options, null, phi).Restored));
-        foreach (int layer in layers)
-            foreach (int n in codes)
-                Row("mGANprior", n.ToString(CultureInfo.InvariantCulture), layer.ToString(CultureInfo.InvariantCulture),
-                    Measure(() => GanRestoration.Restore(g, truth, null, PriorMethod.MultiCode, options, new MultiCodeOptions(n, layer), phi).Restored));
-        Console.WriteLine();
-
-        Console.WriteLine("| task | method | PSNR dB degraded → restored ↑ | SSIM restored ↑ | LPIPS-style restored ↓ | s / image |");
-        Console.WriteLine("|---|---|---|---|---|---|");
-        var tasks = new (string Name, IDegradation Op)[]
+        if (sections.Contains("invert"))
         {
-            ("inpaint (centre box, half the side)", Degradations.Create(RestorationTask.Inpaint, g.Output)),
-            ("super-resolution ×2", Degradations.Create(RestorationTask.SuperResolution, g.Output, scale: 2)),
-            ("super-resolution ×4", Degradations.Create(RestorationTask.SuperResolution, g.Output, scale: 4)),
-            ("denoise (σ = 0.2)", Degradations.Create(RestorationTask.Denoise, g.Output)),
-        };
-        var multi = new MultiCodeOptions(10, 1);
-        foreach (var (name, op) in tasks)
-        {
-            var observed = op.Observe(truth, new Generator(7));
-            double degradedPsnr = ImageQuality.MeanPsnr(op.Display(observed, g.Output), truth);
-            foreach (var method in new[] { PriorMethod.Single, PriorMethod.MultiCode })
-            {
-                var (restored, seconds) = Measure(() => GanRestoration.Restore(g, observed, op, method, options, multi, phi).Restored);
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"| {name} | {(method == PriorMethod.Single ? "single code" : "mGANprior N 10, ℓ 1")} | {degradedPsnr:0.00} → {ImageQuality.MeanPsnr(restored, truth):0.00} | " +
-                    $"{ImageQuality.MeanSsim(restored, truth):0.000} | {Lpips(restored):0.000} | {seconds / images:0.00} |"));
-            }
+            Console.WriteLine("| method | codes N | layer ℓ | PSNR dB ↑ | SSIM ↑ | LPIPS-style ↓ | s / image |");
+            Console.WriteLine("|---|---|---|---|---|---|---|");
+            Row("single code", "1", "–", Measure(() => GanRestoration.Restore(g, truth, null, PriorMethod.Single, options, null, phi).Restored));
+            foreach (int layer in layers)
+                foreach (int n in codes)
+                    Row("mGANprior", n.ToString(CultureInfo.InvariantCulture), layer.ToString(CultureInfo.InvariantCulture),
+                        Measure(() => GanRestoration.Restore(g, truth, null, PriorMethod.MultiCode, options, new MultiCodeOptions(n, layer), phi).Restored));
+            Console.WriteLine();
         }
-        Console.WriteLine();
-        Console.WriteLine("colorization: not applicable (the generator is gray); LPIPS-style = Σ over the feature network's 3 stages of the spatial mean of " +
-                          "Σ_c (unit-normalised feature difference)², no learned weights; degraded PSNR compares the nearest-upsampled / masked / noisy input.");
+
+        if (sections.Contains("encoder"))
+            EncoderSection(g, generatorPath, phi, truth, options, Arg("--train-data", "fashion-mnist:train"), Int("--encoder-steps", 300), Arg("--encoder", ""), Arg("--padinv", ""), assets, Row);
+
+        if (sections.Contains("restore"))
+        {
+            var multi = new MultiCodeOptions(Int("--restore-codes", multiDefaults.Codes), Int("--restore-layer", multiDefaults.ResolveLayer(g)));
+            var methods = List("--methods", "single,mganprior").Select(PriorMethods.Parse).ToArray();
+            Console.WriteLine("| task | method | PSNR dB degraded → G(code) → restored ↑ | SSIM restored ↑ | LPIPS-style restored ↓ | s / image |");
+            Console.WriteLine("|---|---|---|---|---|---|");
+            foreach (var task in List("--tasks", g.Output.Channels == 3 ? "inpaint,sr2,sr4,denoise,colorize" : "inpaint,sr2,sr4,denoise"))
+            {
+                var (name, op) = Task(task, g.Output);
+                var observed = op.Observe(truth, new Generator(7));
+                double degradedPsnr = ImageQuality.MeanPsnr(op.Display(observed, g.Output), truth);
+                foreach (var method in methods)
+                {
+                    var sw = Stopwatch.StartNew();
+                    var r = GanRestoration.Restore(g, observed, op, method, options, multi, phi);
+                    double seconds = sw.Elapsed.TotalSeconds;
+                    var restored = r.Restored.clamp(-1, 1);
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"| {name} | {(method == PriorMethod.Single ? "single code" : $"mGANprior N {multi.Codes}, ℓ {multi.ResolveLayer(g)}")} | " +
+                        $"{degradedPsnr:0.00} → {ImageQuality.MeanPsnr(r.Generated.clamp(-1, 1), truth):0.00} → {ImageQuality.MeanPsnr(restored, truth):0.00} | " +
+                        $"{ImageQuality.MeanSsim(restored, truth):0.000} | {Lpips(restored):0.000} | {seconds / images:0.00} |"));
+                }
+            }
+            Console.WriteLine();
+            Console.WriteLine("G(code) is the generator's output; restored is G(code) made consistent with the observation (inpainting pastes the known pixels, " +
+                              "colorization keeps the observed luma; otherwise equal). Degraded PSNR compares the nearest-upsampled / masked / noisy / gray input.");
+        }
+        Console.WriteLine("LPIPS-style = Σ over the feature network's stages of the spatial mean of Σ_c (unit-normalised feature difference)², no learned weights.");
         return 0;
 
         (Tensor Images, double Seconds) Measure(Func<Tensor> run)
@@ -98,14 +134,103 @@ public static class InversionBench
             return (result.clamp(-1, 1), sw.Elapsed.TotalSeconds);
         }
 
-        double Lpips(Tensor restored)
+        string Lpips(Tensor restored)
         {
+            if (phi is null) return "–";
             using var _ = no_grad();
-            return PerceptualLoss.Distance(phi, restored, truth).mean().item<float>();
+            return PerceptualLoss.Distance(phi, restored, truth).mean().item<float>().ToString("0.000", CultureInfo.InvariantCulture);
         }
 
         void Row(string method, string n, string layer, (Tensor Images, double Seconds) r) =>
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {method} | {n} | {layer} | {ImageQuality.MeanPsnr(r.Images, truth):0.00} | {ImageQuality.MeanSsim(r.Images, truth):0.000} | {Lpips(r.Images):0.000} | {r.Seconds / images:0.00} |"));
+                $"| {method} | {n} | {layer} | {ImageQuality.MeanPsnr(r.Images, truth):0.00} | {ImageQuality.MeanSsim(r.Images, truth):0.000} | {Lpips(r.Images)} | {r.Seconds / images:0.00} |"));
+    }
+
+    /// <summary>
+    /// Encoder, hybrid and (for generators with padded convolutions) PadInv rows: the encoders are read from
+    /// <c>--encoder</c> / <c>--padinv</c> checkpoints or trained here for <c>--encoder-steps</c> steps (batch 32) on
+    /// <c>--train-data</c> with the generic loop, into a temporary run folder.
+    /// </summary>
+    static void EncoderSection(IGenerator g, string generatorPath, IPerceptualFeatures? phi, Tensor truth, InversionOptions options, string trainData, int steps,
+        string encoderPath, string padinvPath, string assets, Action<string, string, string, (Tensor Images, double Seconds)> row)
+    {
+        int images = (int)truth.shape[0];
+        var data = DatasetResolver.Resolve(trainData, new DatasetResolveOptions(g.Output.Height, ImageModes.FromChannels(g.Output.Channels), BundledRoot: Path.Combine(assets, "samples")));
+        var scratch = Path.Combine(Path.GetTempPath(), "gansharp-bench-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var training = new TrainingOptions(Steps: steps, BatchSize: 32, Seed: 0, LogEvery: 50, SampleEvery: 0, CheckpointEvery: 0, Prefetch: 1);
+            string Train(ITrainingMethod method)
+            {
+                var sw = Stopwatch.StartNew();
+                var trainer = new Trainer(method, data, training, CPU);
+                using var run = RunFolder.Create(scratch, method.Name, "bench", trainer.ResolvedConfig(), tensorBoard: false);
+                var result = trainer.Run(run);
+                Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"trained {method.Name} for {steps} steps on {data.Name} in {sw.Elapsed.TotalSeconds:0} s"));
+                return result.LastCheckpoint!;
+            }
+            Console.WriteLine("| method | codes N | layer ℓ | PSNR dB ↑ | SSIM ↑ | LPIPS-style ↓ | s / image |");
+            Console.WriteLine("|---|---|---|---|---|---|---|");
+            if (encoderPath.Length == 0)
+            {
+                using var method = new EncoderMethod(g, EncoderArchitecture.For(g, LatentSpace.W, new EncoderOptions().Width, generatorPath), new EncoderOptions(), phi, CPU, 0);
+                encoderPath = Train(method);
+            }
+            var opened = EncoderCheckpoint.Open(encoderPath, EncoderMethod.MethodName);
+            var e = opened.Load(CPU);
+            row("encoder E(x)", "1", "–", Time(() => EncoderInversion.Invert(g, opened.Architecture, e, truth, options, phi).Reconstructions));
+            row($"hybrid (E(x) + {options.Steps} steps)", "1", "–", Time(() => EncoderInversion.Hybrid(g, opened.Architecture, e, truth, options, phi).Reconstructions));
+            if (g.PaddingHooks.Count > 0)
+            {
+                if (padinvPath.Length == 0)
+                {
+                    var po = new PadInvOptions();
+                    using var method = new PadInvMethod(g, GanCheckpoint.Open(generatorPath).LoadDiscriminator(CPU), PadInvArchitecture.For(g, LatentSpace.WPlus, po, generatorPath), po, phi, CPU, 0);
+                    padinvPath = Train(method);
+                }
+                var pe = PadInvInversion.Load(padinvPath, CPU);
+                row("PadInv encoder (code + padding)", "1", "–", Time(() => PadInvInversion.Invert(g, pe, truth, images).Reconstructions));
+            }
+            else Console.WriteLine("| PadInv | – | – | n/a: the generator has no padded convolutions (DCGAN) | | | |");
+            Console.WriteLine();
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Encoders trained for {steps} steps (batch 32) on {data.Name} unless given; s / image excludes training."));
+            Console.WriteLine();
+        }
+        finally
+        {
+            if (Directory.Exists(scratch)) Directory.Delete(scratch, recursive: true);
+        }
+
+        static (Tensor Images, double Seconds) Time(Func<Tensor> run)
+        {
+            var sw = Stopwatch.StartNew();
+            var result = run();
+            return (result.clamp(-1, 1), sw.Elapsed.TotalSeconds);
+        }
+    }
+
+    static (string Name, IDegradation Op) Task(string name, ImageShape shape) => name switch
+    {
+        "inpaint" => ("inpaint (centre box, half the side)", Degradations.Create(RestorationTask.Inpaint, shape)),
+        "sr2" => ("super-resolution ×2", Degradations.Create(RestorationTask.SuperResolution, shape, scale: 2)),
+        "sr4" => ("super-resolution ×4", Degradations.Create(RestorationTask.SuperResolution, shape, scale: 4)),
+        "denoise" => (string.Create(CultureInfo.InvariantCulture, $"denoise (σ = {DenoiseDegradation.DefaultSigma})"), Degradations.Create(RestorationTask.Denoise, shape)),
+        "colorize" => ("colorize", Degradations.Create(RestorationTask.Colorize, shape)),
+        _ => throw new GanSharpException($"--tasks {name}: use inpaint, sr2, sr4, denoise or colorize"),
+    };
+
+    /// <summary>φ: <c>none</c>, a feature network folder, or <c>auto</c> (the bundled one when its channels match the generator's).</summary>
+    static IPerceptualFeatures? LoadFeatures(string value, string assets, IGenerator g)
+    {
+        if (value == "none") return null;
+        string folder = value == "auto" ? Path.Combine(assets, "checkpoints", "features-fashion-mnist") : value;
+        if (value == "auto" && !Directory.Exists(folder)) return null;
+        var net = FeatureNetwork.Load(folder, CPU);
+        if (net.Config.Channels != g.Output.Channels)
+        {
+            if (value == "auto") return null;
+            throw new GanSharpException($"--features {value}: {net.Config.Channels}-channel network for a {g.Output.Channels}-channel generator");
+        }
+        return new FeatureNetworkPerceptual(net);
     }
 }

@@ -60,6 +60,7 @@ public static class GanSharpCli
         root.Subcommands.Add(AnomalyCommand.Create(ctx));
         root.Subcommands.Add(InvertCommand.Create(ctx));
         root.Subcommands.Add(RestoreCommand.Create(ctx));
+        root.Subcommands.Add(BlendCommand.Create(ctx));
         return root;
     }
 

@@ -19,22 +19,31 @@ public sealed class InversionCliOptions
 
     /// <summary>--generator.</summary>
     public Option<string> Generator { get; } = new("--generator", "-g") { Description = "GAN checkpoint folder, run folder, or latest", Required = true };
+    static readonly InversionOptions Defaults = new();
+
+    InversionCliOptions(string defaultMethod)
+    {
+        Method = new("--method") { Description = "single (one code per image), mganprior (N codes composed at a layer); invert also: encoder, hybrid, padinv (need --encoder)", DefaultValueFactory = _ => defaultMethod };
+    }
+
     /// <summary>--method.</summary>
-    public Option<string> Method { get; } = new("--method") { Description = "single (one code per image) or mganprior (N codes composed at a layer)", DefaultValueFactory = _ => "single" };
+    public Option<string> Method { get; }
     /// <summary>--space.</summary>
-    public Option<string> Space { get; } = new("--space") { Description = "Latent space: z, w or wplus (DCGAN has no mapping: w = z)", DefaultValueFactory = _ => "w" };
+    public Option<string> Space { get; } = new("--space") { Description = "Latent space: z, w or wplus (DCGAN has no mapping: w = z)", DefaultValueFactory = _ => Defaults.Space.Name() };
     /// <summary>--codes.</summary>
-    public Option<int> Codes { get; } = new("--codes") { Description = "mGANprior: latent codes per image (paper: 30)", DefaultValueFactory = _ => 10 };
+    public Option<int> Codes { get; } = new("--codes") { Description = "mGANprior: latent codes per image (paper: 30)", DefaultValueFactory = _ => new MultiCodeOptions().Codes };
     /// <summary>--layer.</summary>
     public Option<int?> Layer { get; } = new("--layer") { Description = "mGANprior: composition layer (default: the middle layer)" };
     /// <summary>--steps.</summary>
-    public Option<int> Steps { get; } = new("--steps") { Description = "Adam steps (mGANprior paper: 3000)", DefaultValueFactory = _ => 300 };
+    public Option<int> Steps { get; } = new("--steps") { Description = "Adam steps (mGANprior paper: 3000)", DefaultValueFactory = _ => Defaults.Steps };
     /// <summary>--lr.</summary>
-    public Option<double> LearningRate { get; } = new("--lr") { Description = "Adam learning rate (cosine decay after a 5% warm-up)", DefaultValueFactory = _ => 0.05 };
+    public Option<double> LearningRate { get; } = new("--lr") { Description = "Adam learning rate (cosine decay after a 5% warm-up)", DefaultValueFactory = _ => Defaults.LearningRate };
     /// <summary>--features.</summary>
     public Option<string> Features { get; } = new("--features") { Description = "Perceptual features: auto (bundled feature network when its channels match), none, or a feature network checkpoint", DefaultValueFactory = _ => "auto" };
     /// <summary>--perceptual-weight.</summary>
-    public Option<double> PerceptualWeight { get; } = new("--perceptual-weight") { Description = "Weight of the perceptual term", DefaultValueFactory = _ => 1.0 };
+    public Option<double> PerceptualWeight { get; } = new("--perceptual-weight") { Description = "Weight of the perceptual term", DefaultValueFactory = _ => Defaults.PerceptualWeight };
+    /// <summary>--latent-prior.</summary>
+    public Option<double> LatentPrior { get; } = new("--latent-prior") { Description = "Weight of the latent prior: mean z² (space z) or mean (w − w̄)² (w, wplus); 0 to turn it off", DefaultValueFactory = _ => Defaults.LatentPriorWeight };
     /// <summary>--seed.</summary>
     public Option<ulong> Seed { get; } = new("--seed") { Description = "Seed of the starting codes, noise maps and synthesised degradations", DefaultValueFactory = _ => 0 };
     /// <summary>--batch.</summary>
@@ -46,11 +55,11 @@ public sealed class InversionCliOptions
     /// <summary>--assets.</summary>
     public Option<string?> Assets { get; } = new("--assets") { Description = "Bundled assets folder (for --features auto)" };
 
-    /// <summary>Adds every option to <paramref name="command"/> and returns them.</summary>
-    public static InversionCliOptions AddTo(Command command)
+    /// <summary>Adds every option to <paramref name="command"/> and returns them; <paramref name="defaultMethod"/> is --method's default.</summary>
+    public static InversionCliOptions AddTo(Command command, string defaultMethod = "single")
     {
-        var o = new InversionCliOptions();
-        foreach (var option in new Option[] { o.Generator, o.Method, o.Space, o.Codes, o.Layer, o.Steps, o.LearningRate, o.Features, o.PerceptualWeight, o.Seed, o.Batch, o.Resize, o.Output, o.Assets })
+        var o = new InversionCliOptions(defaultMethod);
+        foreach (var option in new Option[] { o.Generator, o.Method, o.Space, o.Codes, o.Layer, o.Steps, o.LearningRate, o.Features, o.PerceptualWeight, o.LatentPrior, o.Seed, o.Batch, o.Resize, o.Output, o.Assets })
             command.Options.Add(option);
         return o;
     }
@@ -59,25 +68,32 @@ public sealed class InversionCliOptions
     public (PriorMethod Method, InversionOptions Options, MultiCodeOptions Multi) Read(ParseResult parse, IGenerator g)
     {
         var method = PriorMethods.Parse(parse.GetValue(Method)!);
-        var options = new InversionOptions(LatentSpaces.Parse(parse.GetValue(Space)!), parse.GetValue(Steps), parse.GetValue(LearningRate),
-            PerceptualWeight: parse.GetValue(PerceptualWeight), BatchSize: parse.GetValue(Batch), Seed: parse.GetValue(Seed)).Validate();
+        var options = ReadOptions(parse);
         var multi = new MultiCodeOptions(parse.GetValue(Codes), parse.GetValue(Layer));
         if (method == PriorMethod.MultiCode) multi.Validate(g);
         return (method, options, multi);
     }
 
+    /// <summary>The parsed optimisation options (space, steps, learning rate, weights, batch, seed), validated.</summary>
+    public InversionOptions ReadOptions(ParseResult parse) =>
+        new InversionOptions(LatentSpaces.Parse(parse.GetValue(Space)!), parse.GetValue(Steps), parse.GetValue(LearningRate),
+            PerceptualWeight: parse.GetValue(PerceptualWeight), LatentPriorWeight: parse.GetValue(LatentPrior), BatchSize: parse.GetValue(Batch), Seed: parse.GetValue(Seed)).Validate();
+
     /// <summary>
     /// φ from --features: <c>auto</c> uses the bundled <c>features-fashion-mnist</c> network when it exists and has the
     /// generator's channels (else none), <c>none</c> gives a pixel-only loss, anything else is a feature network checkpoint.
     /// </summary>
-    public IPerceptualFeatures? ReadPerceptual(ParseResult parse, IGenerator g, Device device, TextWriter log)
+    public IPerceptualFeatures? ReadPerceptual(ParseResult parse, IGenerator g, Device device, TextWriter log) =>
+        LoadPerceptual(parse.GetValue(Features)!, parse.GetValue(PerceptualWeight), parse.GetValue(Assets), g, device, log);
+
+    /// <summary>φ from a --features value (auto, none or a feature network checkpoint); null when <paramref name="weight"/> is 0.</summary>
+    public static IPerceptualFeatures? LoadPerceptual(string value, double weight, string? assets, IGenerator g, Device device, TextWriter log)
     {
-        string value = parse.GetValue(Features)!;
-        if (value == "none" || parse.GetValue(PerceptualWeight) == 0) return null;
+        if (value == "none" || weight == 0) return null;
         if (value == "auto")
         {
             string? folder = null;
-            try { folder = Path.Combine(BundledAssets.Locate(parse.GetValue(Assets)), "checkpoints", "features-fashion-mnist"); }
+            try { folder = Path.Combine(BundledAssets.Locate(assets), "checkpoints", "features-fashion-mnist"); }
             catch (GanSharpException) { }
             if (folder is null || !Directory.Exists(folder))
             {

@@ -52,7 +52,7 @@ public sealed class InversionDemoSection : IDemoSection
         using (var loader = new DataLoader(data, new DataLoaderOptions(BatchSize: Images, Shuffle: false, Prefetch: 0), demo.Device))
         using (var batch = loader.Next())
             truth = batch.Images.detach().clone(); // [8, 1, 28, 28]
-        var options = new InversionOptions(LatentSpace.Z, Steps, LearningRate: 0.1, BatchSize: Images);
+        var options = new InversionOptions(LatentSpace.W, Steps, BatchSize: Images);
         var multi = new MultiCodeOptions(Codes, Layer: 1);
 
         var sw = Stopwatch.StartNew();

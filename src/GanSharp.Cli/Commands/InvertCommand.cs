@@ -2,6 +2,8 @@ using System.CommandLine;
 using System.Globalization;
 using GanSharp.Imaging;
 using GanSharp.Methods.Inversion;
+using GanSharp.Methods.Inversion.Encoder;
+using GanSharp.Methods.Inversion.PadInv;
 using GanSharp.Methods.Restoration;
 using GanSharp.Methods.Synthesis.Gan;
 using GanSharp.Metrics;
@@ -18,9 +20,11 @@ public static class InvertCommand
     /// <summary>Creates the command.</summary>
     public static Command Create(CliContext ctx)
     {
-        var cmd = new Command("invert", "Invert images into a GAN checkpoint's latent space (optimisation, single code or mGANprior)");
+        var cmd = new Command("invert", "Invert images into a GAN checkpoint's latent space: optimisation (single code or mGANprior), an encoder, hybrid (encoder start + optimisation) or PadInv (encoder + padding space)");
         var images = new Option<string>("--images", "-i") { Description = "An image file or a folder of images", Required = true };
+        var encoder = new Option<string?>("--encoder") { Description = "Encoder checkpoint for --method encoder or hybrid (gansharp train encoder) or padinv (gansharp train padinv)" };
         cmd.Options.Add(images);
+        cmd.Options.Add(encoder);
         var o = InversionCliOptions.AddTo(cmd);
         var compute = ComputeOptions.AddTo(cmd);
         cmd.SetAction((parse, cancel) =>
@@ -28,21 +32,58 @@ public static class InvertCommand
             var device = compute.Apply(parse);
             string generatorPath = parse.GetValue(o.Generator)!;
             var g = GanCheckpoint.Open(generatorPath).LoadGenerator(device);
-            var (method, options, multi) = o.Read(parse, g);
+            string methodName = parse.GetValue(o.Method)!.Trim().ToLowerInvariant();
+            bool encoderBased = methodName is "encoder" or "hybrid" or "padinv";
             var (x, names) = InversionCliOptions.ReadImages(parse.GetValue(images)!, g.Output, parse.GetValue(o.Resize), "--images");
             var phi = o.ReadPerceptual(parse, g, device, ctx.Output);
             var outDir = parse.GetValue(o.Output)!;
             Directory.CreateDirectory(outDir);
             using var scope = NewDisposeScope();
             var progress = InversionCliOptions.Lines(ctx.Output, "invert");
-            var result = GanRestoration.Restore(g, x.to(device), null, method, options, multi, phi, progress, cancel);
-            var recon = result.Restored.cpu();
+            Tensor recon, codes;
+            Tensor? alphas = null;
+            var extra = new Dictionary<string, Tensor>();
+            int? layer = null;
+            InversionOptions options;
+            string? encoderPath = parse.GetValue(encoder);
+            if (encoderBased && encoderPath is null)
+                throw new GanSharpException($"--method {methodName} needs --encoder CKPT", $"train one with gansharp train {(methodName == "padinv" ? "padinv" : "encoder")} --generator {generatorPath}");
+            if (methodName == "padinv")
+            {
+                var pe = PadInvInversion.Load(encoderPath!, device);
+                pe.Arch.CheckGenerator(g, $"--encoder {encoderPath}");
+                options = o.ReadOptions(parse) with { Space = pe.Arch.Encoder.LatentSpace };
+                var pr = PadInvInversion.Invert(g, pe, x.to(device), options.BatchSize, options.Seed);
+                (recon, codes) = (pr.Reconstructions.cpu(), pr.Codes);
+                for (int i = 0; i < pr.Coefficients.Count; i++) extra[$"padding{i}"] = pr.Coefficients[i];
+            }
+            else if (encoderBased)
+            {
+                var opened = EncoderCheckpoint.Open(encoderPath!, EncoderMethod.MethodName);
+                opened.Architecture.CheckGenerator(g, $"--encoder {encoderPath}");
+                var e = opened.Load(device);
+                options = o.ReadOptions(parse) with { Space = opened.Architecture.LatentSpace };
+                var r = methodName == "encoder"
+                    ? EncoderInversion.Invert(g, opened.Architecture, e, x.to(device), options, phi)
+                    : EncoderInversion.Hybrid(g, opened.Architecture, e, x.to(device), options, phi, progress, cancel);
+                (recon, codes) = (r.Reconstructions.cpu(), r.Codes);
+            }
+            else
+            {
+                if (encoderPath is not null) throw new GanSharpException("--encoder is only used with --method encoder, hybrid or padinv");
+                (var method, options, var multi) = o.Read(parse, g);
+                var result = GanRestoration.Restore(g, x.to(device), null, method, options, multi, phi, null, progress, cancel);
+                recon = result.Restored.cpu();
+                codes = result.Single?.Codes ?? result.Multi!.Codes;
+                alphas = result.Multi?.Alphas;
+                layer = result.Multi?.Layer;
+                methodName = method.Name();
+            }
             InversionCliOptions.WriteEach(recon, names, Path.Combine(outDir, "reconstructions"));
 
-            Tensor codes = result.Single?.Codes ?? result.Multi!.Codes;
-            var tensors = new Dictionary<string, Tensor> { ["codes"] = codes };
-            if (result.Multi is not null) tensors["alphas"] = result.Multi.Alphas;
-            var info = new LatentFileInfo(LatentFile.FormatName, 1, options.Space.Name(), method.Name(), codes.shape, result.Multi?.Layer,
+            var tensors = new Dictionary<string, Tensor>(extra) { ["codes"] = codes };
+            if (alphas is not null) tensors["alphas"] = alphas;
+            var info = new LatentFileInfo(LatentFile.FormatName, 1, options.Space.Name(), methodName, codes.shape, layer,
                 Path.GetFullPath(generatorPath), names, new Dictionary<string, string>());
             var latents = LatentFile.Write(Path.Combine(outDir, "latents.json"), info, tensors);
 
@@ -51,7 +92,7 @@ public static class InvertCommand
             var pairs = stack(new[] { x, recon.clamp(-1, 1) }, 1).flatten(0, 1); // [2N, C, H, W]: input, reconstruction
             var comparison = Path.Combine(outDir, "comparison.png");
             SampleGrid.WritePng(pairs, comparison, new GridOptions(Columns: Math.Min(8, 2 * names.Count), Scale: InversionCliOptions.GridScale(g.Output),
-                Captions: captions, Title: $"invert ({method.Name()}, {options.Space.Name()}, {options.Steps} steps): input | reconstruction"));
+                Captions: captions, Title: $"invert ({methodName}, {options.Space.Name()}{(methodName == "encoder" ? "" : $", {options.Steps} steps")}): input | reconstruction"));
             ctx.Output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"inverted {names.Count} image(s); mean PSNR {psnr.Average():0.00} dB"));
             ctx.Output.WriteLine($"wrote {Path.Combine(outDir, "reconstructions")}/, {latents}, {comparison}");
             return Task.FromResult(ExitCodes.Ok);

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using GanSharp.Imaging;
+using GanSharp.Methods.Inversion;
 using GanSharp.Methods.Synthesis.Gan;
 using GanSharp.Models;
 using static TorchSharp.torch;
@@ -22,7 +23,8 @@ public static class SampleCommand
         var crossover = new Option<int?>("--crossover") { Description = "Style mixing: style inputs taken from the row image (coarse styles; default half)" };
         var stepsOpt = new Option<int>("--steps") { Description = "Columns of an interpolation or truncation sweep", DefaultValueFactory = _ => 8 };
         var raw = new Option<bool>("--raw") { Description = "Use the raw generator instead of its EMA copy" };
-        foreach (var o in new Option[] { checkpoint, output, count, seed, truncation, mode, stepsOpt, raw, crossover }) cmd.Options.Add(o);
+        var latents = new Option<string?>("--latents") { Description = "Render the codes of a latent file written by gansharp invert (latents.json) instead of random ones" };
+        foreach (var o in new Option[] { checkpoint, output, count, seed, truncation, mode, stepsOpt, raw, crossover, latents }) cmd.Options.Add(o);
         var compute = ComputeOptions.AddTo(cmd);
         cmd.SetAction(parse =>
         {
@@ -34,6 +36,15 @@ public static class SampleCommand
             using var rng = new Generator((ulong)parse.GetValue(seed), device);
             using var _ = no_grad();
             string m = parse.GetValue(mode)!.ToLowerInvariant();
+            if (parse.GetValue(latents) is { } latentPath)
+            {
+                var (info, tensors) = LatentFile.Read(latentPath);
+                var rendered = LatentFile.Render(g, info, tensors).cpu().clamp(-1, 1);
+                var file = parse.GetValue(output)!;
+                SampleGrid.WritePng(rendered, file, new GridOptions(Columns: Math.Min(8, info.Images.Count), Captions: info.Images, Title: $"{info.Method} codes ({info.Space}) from {Path.GetFileName(latentPath)}"));
+                ctx.Output.WriteLine($"wrote {file} ({info.Images.Count} image(s))");
+                return ExitCodes.Ok;
+            }
             var (images, gridColumns, title) = m switch
             {
                 "grid" => (g.Generate(g.SampleLatents(n, rng, device), parse.GetValue(truncation)), (int?)null, $"seed {parse.GetValue(seed)}"),

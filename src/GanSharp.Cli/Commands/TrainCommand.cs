@@ -20,6 +20,8 @@ public static class TrainCommand
         var cmd = new Command("train", "Train a model (a run folder under runs/ holds config, stats, samples and checkpoints)");
         cmd.Subcommands.Add(Gan(ctx));
         cmd.Subcommands.Add(FeaturesCommand.Create(ctx));
+        cmd.Subcommands.Add(TrainEncoderCommand.Create(ctx));
+        cmd.Subcommands.Add(TrainPadInvCommand.Create(ctx));
         return cmd;
     }
 

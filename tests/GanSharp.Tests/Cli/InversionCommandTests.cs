@@ -41,6 +41,16 @@ public class InversionCommandTests
         Assert.Equal("single", info.Method);
         Assert.Equal(new long[] { 2, 64 }, tensors["codes"].shape);
         Assert.Equal(new[] { "img0", "img1" }, info.Images);
+
+        // sample --latents renders the same reconstructions (DCGAN: no noise inputs).
+        (code, output, err) = await CliTests.Run("sample", "--checkpoint", Generator, "--latents", dir.Combine("out", "latents.json"), "-o", dir.Combine("again.png"), "--threads", "1");
+        Assert.True(code == 0, err + output);
+        var g = GanSharp.Methods.Synthesis.Gan.GanCheckpoint.LoadGenerator(Generator);
+        var recon = ImageReader.ReadTensor(dir.Combine("out", "reconstructions", "img1.png"), new ImageReadOptions(ImageMode.Gray));
+        Tensor rendered;
+        using (no_grad()) rendered = LatentFile.Render(g, info, tensors);
+        Assert.True((rendered[1].clamp(-1, 1) - recon).abs().max().item<float>() < 2.5f / 255, "rendered codes match the written reconstruction (PNG quantisation)");
+        Assert.True(File.Exists(dir.Combine("again.png")));
     }
 
     [Fact]
@@ -56,6 +66,47 @@ public class InversionCommandTests
         Assert.Equal(1, info.Layer);
         Assert.Equal(new long[] { 1, 3, 64 }, tensors["codes"].shape);
         Assert.Equal(3, tensors["alphas"].shape[1]);
+    }
+
+    [Fact]
+    public async Task TrainEncoderThenInvertWithTheEncoderAndHybrid()
+    {
+        using var dir = new ScratchFolder("encoder-cli");
+        var (code, output, err) = await CliTests.Run("train", "encoder", "--generator", Generator, "--data", "bundled:fashion-mnist", "--assets", DataCommandTests.Assets,
+            "--steps", "3", "--batch", "4", "--width", "4", "--features", "none", "--runs", dir.Combine("runs"), "--threads", "1");
+        Assert.True(code == 0, err + output);
+        var checkpoint = Directory.GetDirectories(Directory.GetDirectories(dir.Combine("runs")).Single(), "step-*", SearchOption.AllDirectories).Single();
+        WriteFashionPngs(dir.Combine("in"), 2);
+        foreach (var method in new[] { "encoder", "hybrid" })
+        {
+            (code, output, err) = await CliTests.Run("invert", "--images", dir.Combine("in"), "--generator", Generator, "--method", method, "--encoder", checkpoint,
+                "--steps", "2", "--features", "none", "-o", dir.Combine(method), "--threads", "1");
+            Assert.True(code == 0, err + output);
+            var (info, tensors) = LatentFile.Read(dir.Combine(method, "latents.json"));
+            Assert.Equal(method, info.Method);
+            Assert.Equal("w", info.Space);
+            Assert.Equal(new long[] { 2, 64 }, tensors["codes"].shape);
+        }
+        (code, _, err) = await CliTests.Run("invert", "--images", dir.Combine("in"), "--generator", Generator, "--method", "encoder", "-o", dir.Combine("x"), "--features", "none");
+        Assert.Equal(1, code);
+        Assert.Contains("--encoder", err);
+        (code, _, err) = await CliTests.Run("invert", "--images", dir.Combine("in"), "--generator", Generator, "--method", "hybrid", "--encoder", Generator, "-o", dir.Combine("x"), "--features", "none");
+        Assert.Equal(1, code);
+        Assert.Contains("'gan' checkpoint", err);
+    }
+
+    [Fact]
+    public async Task PadInvRefusesADcganGeneratorAndNeedsAnEncoder()
+    {
+        using var dir = new ScratchFolder("padinv-cli");
+        var (code, output, err) = await CliTests.Run("train", "padinv", "--generator", Generator, "--data", "bundled:fashion-mnist", "--assets", DataCommandTests.Assets,
+            "--steps", "1", "--features", "none", "--runs", dir.Combine("runs"), "--threads", "1");
+        Assert.Equal(1, code);
+        Assert.Contains("StyleGAN", err + output);
+        WriteFashionPngs(dir.Combine("in"), 1);
+        (code, _, err) = await CliTests.Run("invert", "--images", dir.Combine("in"), "--generator", Generator, "--method", "padinv", "-o", dir.Combine("x"), "--features", "none");
+        Assert.Equal(1, code);
+        Assert.Contains("gansharp train padinv", err);
     }
 
     [Fact]

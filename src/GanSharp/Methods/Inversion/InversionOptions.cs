@@ -1,6 +1,12 @@
 namespace GanSharp.Methods.Inversion;
 
 /// <summary>Options of optimisation-based inversion (<see cref="GanInversion"/>, <see cref="MultiCodeInversion"/>).</summary>
+/// <remarks>
+/// The defaults were chosen on the bundled DCGAN with 8 held-out Fashion-MNIST test images (bench <c>inversion</c>,
+/// bench/README.md): 300 steps (CPU: well under a second per image for one code); lr 0.1 beat 0.03 and 0.3 at 300
+/// steps; starting at w̄ (space w) beat a random z by 0.5–1 dB; the latent prior 0.01 added 0.1–0.8 dB to inpainting
+/// and super-resolution; λ_perceptual between 0 and 3 changed PSNR by less than 0.3 dB (1 is kept).
+/// </remarks>
 /// <param name="Space">Where the code lives.</param>
 /// <param name="Steps">Adam steps per batch of images (mGANprior's paper: 3000; the StyleGAN2 projector: 1000).</param>
 /// <param name="LearningRate">Adam's base learning rate.</param>
@@ -13,12 +19,12 @@ namespace GanSharp.Methods.Inversion;
 /// <param name="Seed">Seed of the random starting codes and the fixed noise maps.</param>
 public sealed record InversionOptions(
     LatentSpace Space = LatentSpace.W,
-    int Steps = 500,
-    double LearningRate = 0.05,
+    int Steps = 300,
+    double LearningRate = 0.1,
     LearningRateSchedule Schedule = LearningRateSchedule.Cosine,
     double WarmupFraction = 0.05,
     double PerceptualWeight = 1.0,
-    double LatentPriorWeight = 0.0,
+    double LatentPriorWeight = 0.01,
     bool OptimiseNoise = false,
     int BatchSize = 16,
     ulong Seed = 0)

@@ -10,7 +10,7 @@ namespace GanSharp.Methods.Inversion;
 /// <param name="Format">Always <see cref="LatentFile.FormatName"/>.</param>
 /// <param name="Version">Format version (1).</param>
 /// <param name="Space">z, w or wplus.</param>
-/// <param name="Method">single or mganprior.</param>
+/// <param name="Method">single, mganprior, encoder, hybrid or padinv (encoder, hybrid and padinv codes are single codes; padinv adds "padding0".. tensors, the coefficients <c>[N, R, 4, L]</c> of each padded layer).</param>
 /// <param name="Shape">The codes' shape: <c>[N, ...]</c> (single) or <c>[N, codes, ...]</c> (mGANprior).</param>
 /// <param name="Layer">The mGANprior composition layer; null for single codes.</param>
 /// <param name="Generator">The generator checkpoint the codes belong to.</param>
@@ -82,5 +82,40 @@ public static class LatentFile
         if (tensors.TryGetValue("codes", out var codes) && !codes.shape.SequenceEqual(info.Shape))
             throw new GanSharpException($"latent file {jsonPath}: codes are [{string.Join(", ", codes.shape)}] but the JSON says [{string.Join(", ", info.Shape)}]");
         return (info, tensors);
+    }
+
+    /// <summary>
+    /// Renders the codes of a latent file with <paramref name="g"/> (no graph): single codes (single, encoder, hybrid)
+    /// with <see cref="LatentCodes.Render"/>, mGANprior codes with <see cref="MultiCodeInversion.Compose"/>. Noise maps are
+    /// not stored, so generators with noise inputs draw fresh ones. PadInv codes are refused: their padding needs the
+    /// PadInv encoder's mixing matrices.
+    /// </summary>
+    /// <returns>// [N, C, H, W]</returns>
+    public static Tensor Render(Models.IGenerator g, LatentFileInfo info, IReadOnlyDictionary<string, Tensor> tensors)
+    {
+        ArgumentNullException.ThrowIfNull(g);
+        var space = LatentSpaces.Parse(info.Space);
+        if (!tensors.TryGetValue("codes", out var codes)) throw new GanSharpException("latent file: no codes tensor");
+        var device = g.MeanLatent.device;
+        using var _ = no_grad();
+        switch (info.Method)
+        {
+            case "single" or "encoder" or "hybrid":
+                return LatentCodes.Render(g, space, LatentCodes.CheckStart(g, space, codes, codes.shape[0], device));
+            case "mganprior":
+            {
+                if (!tensors.TryGetValue("alphas", out var alphas) || info.Layer is not int layer)
+                    throw new GanSharpException("latent file: mGANprior codes need their alphas and layer");
+                if (layer < 0 || layer >= g.LayerCount) throw new GanSharpException($"latent file: layer {layer}, but the generator has layers 0..{g.LayerCount - 1}");
+                var expected = LatentCodes.Shape(g, space, 1).Skip(1);
+                if (codes.dim() < 3 || !codes.shape.Skip(2).SequenceEqual(expected))
+                    throw new GanSharpException($"latent file: codes [{string.Join(", ", codes.shape)}] do not fit this generator's {info.Space} codes [{string.Join(", ", expected)}]");
+                return MultiCodeInversion.Compose(g, space, layer, codes.to(device), alphas.to(device));
+            }
+            case "padinv":
+                throw new GanSharpException("latent file: PadInv codes need the PadInv encoder's padding values to render", "use gansharp invert --method padinv to reconstruct, or gansharp blend");
+            default:
+                throw new GanSharpException($"latent file: unknown method '{info.Method}'");
+        }
     }
 }

@@ -15,7 +15,8 @@ namespace GanSharp.Methods.Inversion;
 /// <see cref="IGenerator.FeaturesAt"/> up to ℓ and G₂ <see cref="IGenerator.SynthesizeFrom"/>; αₙ ∈ R^{C_ℓ}.</para>
 /// <para>Choices this implementation makes: the codes start at random z (mapped to w for the w spaces; codes that
 /// all started at w̄ would get identical gradients and never separate); α starts at 1/N, so the composition starts as
-/// the mean feature map; for generators whose later layers take styles (StyleGAN) the <b>first code's</b> w feeds the
+/// the mean feature map, and is optimised as N·α (so that Adam's step, about the learning rate, is relative to α's scale
+/// for every N); for generators whose later layers take styles (StyleGAN) the <b>first code's</b> w feeds the
 /// layers after ℓ (DCGAN's later layers take no code). The noise maps are drawn once per image and shared by its codes.</para>
 /// </remarks>
 public static class MultiCodeInversion
@@ -99,22 +100,25 @@ public static class MultiCodeInversion
                 ? LatentCodes.RandomStart(g, o.Space, (long)b * codesPerImage, rng, device).view(new long[] { b, codesPerImage }.Concat(codeShape).ToArray())
                 : initialCodes[lo..hi].detach().to(float32, device).clone();
             var code = new Parameter(start, requires_grad: true);                                                // [b, N, ...]
-            var alpha = new Parameter(full(new long[] { b, codesPerImage, channels }, 1.0 / codesPerImage, device: device), requires_grad: true); // [b, N, C_ℓ]
+            // α = gain / N with the gain starting at 1: Adam moves every parameter by about the learning rate per step, so the
+            // optimised quantity must be O(1) whatever N is (α itself, starting at 1/N, would be overshot for large N).
+            var gain = new Parameter(ones(new long[] { b, codesPerImage, channels }, device: device), requires_grad: true); // [b, N, C_ℓ]
+            Tensor Alpha() => gain / codesPerImage;
             var noise = GanInversion.MakeNoise(g, b, rng, device, optimise: false);
             var objective = new InversionObjective(y, degradation, perceptual, o.PerceptualWeight);
-            Tensor Render() => Compose(g, o.Space, layer, code, alpha, noise.Count > 0 ? noise : null);
+            Tensor Render() => Compose(g, o.Space, layer, code, Alpha(), noise.Count > 0 ? noise : null);
             Func<Tensor>? prior = o.LatentPriorWeight > 0
                 ? () => o.LatentPriorWeight * LatentCodes.Prior(g, o.Space, code.flatten(0, 1)).view(b, codesPerImage).mean(new long[] { 1 })
                 : null;
             int batch = bi;
-            var (final, steps) = LatentOptimiser.Run(new[] { code, alpha }, Render, prior, objective, o,
+            var (final, steps) = LatentOptimiser.Run(new[] { code, gain }, Render, prior, objective, o,
                 (step, loss) => progress?.Report(new InversionProgress(step, o.Steps, batch, batches, loss)), cancel);
             for (int s = 0; s < o.Steps; s++) history[s] += steps[s] * b / total;
             using (no_grad())
             {
                 recon.Add(Render().detach().MoveToOuterDisposeScope());
                 codes.Add(code.detach().clone().MoveToOuterDisposeScope());
-                alphas.Add(alpha.detach().clone().MoveToOuterDisposeScope());
+                alphas.Add(Alpha().detach().MoveToOuterDisposeScope());
                 losses.Add(final.MoveToOuterDisposeScope());
                 for (int i = 0; i < noise.Count; i++) noiseParts[i].Add(noise[i].detach().clone().MoveToOuterDisposeScope());
             }

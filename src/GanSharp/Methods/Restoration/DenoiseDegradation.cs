@@ -38,4 +38,7 @@ public sealed class DenoiseDegradation : IDegradation
 
     /// <inheritdoc />
     public Tensor Display(Tensor observation, ImageShape image) => observation.clamp(-1, 1);
+
+    /// <inheritdoc />
+    public Tensor Consistent(Tensor restored, Tensor observation) => restored;
 }

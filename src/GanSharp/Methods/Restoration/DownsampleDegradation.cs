@@ -45,4 +45,7 @@ public sealed class DownsampleDegradation : IDegradation
     /// <remarks>Nearest-neighbour upsampling, so the figure shows the low-resolution pixels as blocks.</remarks>
     public Tensor Display(Tensor observation, ImageShape image) =>
         F.interpolate(observation, new long[] { image.Height, image.Width }, mode: InterpolationMode.Nearest).clamp(-1, 1);
+
+    /// <inheritdoc />
+    public Tensor Consistent(Tensor restored, Tensor observation) => restored;
 }

@@ -34,4 +34,11 @@ public sealed class GrayscaleDegradation : IDegradation
 
     /// <inheritdoc />
     public Tensor Display(Tensor observation, ImageShape image) => ColorOps.GrayToRgb(observation).clamp(-1, 1);
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Keeps the restored colours and replaces their luma by the observed one: the same offset is added to R, G and B,
+    /// which shifts the luma by exactly that offset because the luma weights sum to 1.
+    /// </remarks>
+    public Tensor Consistent(Tensor restored, Tensor observation) => restored + (observation - Apply(restored)); // [N, 3, H, W]
 }

@@ -36,4 +36,14 @@ public interface IDegradation
     /// <param name="image">The shape of the restored images.</param>
     /// <returns>// [N, C, H, W]</returns>
     Tensor Display(Tensor observation, ImageShape image);
+
+    /// <summary>
+    /// The restoration made consistent with the observation where the observation fixes pixel values exactly: inpainting
+    /// pastes the known pixels back (the generator only fills the hole), colorization keeps the observed luma; operators
+    /// whose observation fixes no pixel value (noisy, downsampled) return <paramref name="restored"/> unchanged.
+    /// </summary>
+    /// <param name="restored">G(code). // [N, C, H, W]</param>
+    /// <param name="observation">// [N, C', H', W']</param>
+    /// <returns>// [N, C, H, W]</returns>
+    Tensor Consistent(Tensor restored, Tensor observation);
 }

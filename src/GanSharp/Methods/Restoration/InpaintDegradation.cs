@@ -79,4 +79,8 @@ public sealed class InpaintDegradation : IDegradation
         var m = mask.to(restored.dtype, restored.device);
         return observation * m + restored * (1 - m);
     }
+
+    /// <inheritdoc />
+    /// <remarks><see cref="PasteKnown"/>.</remarks>
+    public Tensor Consistent(Tensor restored, Tensor observation) => PasteKnown(restored, observation);
 }

@@ -3,7 +3,7 @@ using GanSharp.Methods.Anomaly.AnoGan;
 using GanSharp.Methods.Anomaly.Egbad;
 using GanSharp.Methods.Anomaly.FAnoGan;
 using GanSharp.Methods.Anomaly.Ganomaly;
-using GanSharp.Methods.Anomaly.Networks;
+using GanSharp.Models;
 using GanSharp.Methods.Synthesis.Dcgan;
 using GanSharp.Platform;
 using GanSharp.Tests.IO;

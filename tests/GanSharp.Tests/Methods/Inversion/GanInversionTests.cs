@@ -20,7 +20,7 @@ public class GanInversionTests
         var zTrue = randn(new long[] { 3, 8 }, generator: new Generator(22));
         Tensor target;
         using (no_grad()) target = g.Synthesize(zTrue);
-        var result = GanInversion.Invert(g, target, new InversionOptions(LatentSpace.Z, Steps: 150, LearningRate: 0.1, Seed: 1, PerceptualWeight: 0));
+        var result = GanInversion.Invert(g, target, new InversionOptions(LatentSpace.Z, Steps: 150, LearningRate: 0.1, Seed: 1, PerceptualWeight: 0, LatentPriorWeight: 0));
         Assert.Equal(new long[] { 3, 8 }, result.Codes.shape);
         Assert.Equal(target.shape, result.Reconstructions.shape);
         Assert.Equal(new long[] { 3 }, result.Losses.shape);
@@ -108,7 +108,7 @@ public class GanInversionTests
         var z = randn(new long[] { 2, 8 }, generator: new Generator(52));
         Tensor target;
         using (no_grad()) target = g.Synthesize(z);
-        var result = GanInversion.Invert(g, target, new InversionOptions(LatentSpace.WPlus, Steps: 1, LearningRate: 1e-6), initialCodes: z);
+        var result = GanInversion.Invert(g, target, new InversionOptions(LatentSpace.WPlus, Steps: 1, LearningRate: 1e-6, LatentPriorWeight: 0), initialCodes: z);
         Assert.Equal(new long[] { 2, 1, 8 }, result.Codes.shape);
         Assert.True(result.Losses.max().item<float>() < 1e-6f);
         Assert.Throws<GanSharpException>(() => GanInversion.Invert(g, InversionTestModels.Images(1, 2, 3, 28), new InversionOptions(Steps: 1)));

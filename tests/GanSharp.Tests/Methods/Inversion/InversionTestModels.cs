@@ -60,11 +60,11 @@ static class InversionTestModels
         return g;
     }
 
-    /// <summary>A 16×16 StyleGAN generator (3 blocks, 8 channels, z 8, w 8), eval mode.</summary>
-    public static StyleGanGenerator StyleGan(ulong seed, int channels = 3)
+    /// <summary>A 16×16 (or <paramref name="resolution"/>) StyleGAN generator (8 channels, z 8, w 8), eval mode.</summary>
+    public static StyleGanGenerator StyleGan(ulong seed, int channels = 3, int resolution = 16)
     {
         TorchRuntime.EnsureInitialized();
-        var g = new StyleGanGenerator(new StyleGanConfig(Resolution: 16, Channels: channels, LatentSize: 8, StyleSize: 8, MappingLayers: 2,
+        var g = new StyleGanGenerator(new StyleGanConfig(Resolution: resolution, Channels: channels, LatentSize: 8, StyleSize: 8, MappingLayers: 2,
             ChannelBase: 64, MaxChannels: 8));
         Redraw(g, seed);
         g.eval();

@@ -1,6 +1,6 @@
 using GanSharp.Checkpoints;
 using GanSharp.Methods.Anomaly.AnoGan;
-using GanSharp.Methods.Anomaly.Networks;
+using GanSharp.Models;
 using GanSharp.Methods.Synthesis.Dcgan;
 using static TorchSharp.torch;
 

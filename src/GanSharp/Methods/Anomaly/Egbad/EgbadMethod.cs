@@ -1,5 +1,4 @@
 using GanSharp.Data;
-using GanSharp.Methods.Anomaly.Networks;
 using GanSharp.Methods.Synthesis.Dcgan;
 using GanSharp.Models;
 using GanSharp.Training;

@@ -1,4 +1,3 @@
-using GanSharp.Methods.Anomaly.Networks;
 using GanSharp.Methods.Synthesis.Dcgan;
 using GanSharp.Models;
 using static TorchSharp.torch;

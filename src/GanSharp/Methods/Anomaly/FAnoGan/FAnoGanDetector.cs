@@ -1,7 +1,6 @@
 using GanSharp.Checkpoints;
 using GanSharp.Losses;
 using GanSharp.Methods.Anomaly.AnoGan;
-using GanSharp.Methods.Anomaly.Networks;
 using GanSharp.Methods.Synthesis.Dcgan;
 using GanSharp.Methods.Synthesis.Gan;
 using GanSharp.Models;

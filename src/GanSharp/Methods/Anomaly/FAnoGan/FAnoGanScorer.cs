@@ -1,4 +1,3 @@
-using GanSharp.Methods.Anomaly.Networks;
 using GanSharp.Models;
 using static TorchSharp.torch;
 

@@ -1,14 +1,15 @@
+using GanSharp.Methods.Anomaly;
 using GanSharp.Methods.Synthesis.Dcgan;
-using GanSharp.Models;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace GanSharp.Methods.Anomaly.Networks;
+namespace GanSharp.Models;
 
 /// <summary>
 /// An image encoder x → z with the DCGAN discriminator's layer plan (strided 4×4 convolutions, LeakyReLU(0.2),
 /// normalisation in every block but the first) and a linear head to <see cref="DcganConfig.LatentSize"/> values.
-/// Used as GANomaly's G_E and E, EGBAD's and f-AnoGAN's encoder E.
+/// Shared by the anomaly detectors (GANomaly's G_E and E, EGBAD's and f-AnoGAN's encoder E) and encoder-based GAN
+/// inversion (the encoder of <c>gansharp train encoder</c> and PadInv's backbone).
 /// </summary>
 /// <remarks>Radford et al. 2016 (layer plan); Akçay et al. 2018, Zenati et al. 2018, Schlegl et al. 2019 (encoders of this shape).</remarks>
 public sealed class DcganEncoder : nn.Module<Tensor, Tensor>
