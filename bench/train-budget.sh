@@ -32,7 +32,8 @@ for p in $presets; do
   conv=$(grep -oE 'fast path (\(oneDNN with channel padding\) verified|rejected)' "$log" | head -1 | awk '{print $3=="rejected"?"safe (fast rejected)":"fast"}')
   rss=$(awk -F: '/Maximum resident set size/ {printf "%.0f", $2/1024}' "$out/$p.time")
   run=$(ls -d "$runs"/*/ | head -1)
-  ev=$("${cli[@]}" eval -c "$run" --data "$real" --features "$features" -n "$samples" --threads "$threads" 2>/dev/null)
+  ev=$("${cli[@]}" eval -c "$run" --data "$real" --features "$features" -n "$samples" --threads "$threads" 2>"$out/$p.eval.err") \
+    || { echo "eval failed: $p (see $out/$p.eval.err)" >&2; ev=""; }
   val() { echo "$ev" | awk -F'│' -v k="$1" '{gsub(/ /,"",$2)} $2==k {gsub(/ /,"",$3); print $3}' | head -1; }
   rows+=("| $p | $steps | ${sps:-?} | ${conv:-safe} | ${rss:-?} | $(val fid) | $(val precision) | $(val recall) | $(val density) | $(val coverage) | ${run}samples, ${run}loss-curves.png |")
   echo "done: $p" >&2
