@@ -18,8 +18,8 @@ public static class ConvPathOption
         {
             Description = "Convolutions on the CPU: fast (oneDNN with channel padding, kept only if the networks match float64), " +
                 "safe (oneDNN off) or auto (fast where every convolution is channel-padded: StyleGAN)",
-            DefaultValueFactory = _ => Environment.GetEnvironmentVariable("GANSHARP_CONV")?.Trim().ToLowerInvariant() is "safe" or "fast" or "auto"
-                ? Environment.GetEnvironmentVariable("GANSHARP_CONV")!.Trim().ToLowerInvariant() : "auto",
+            DefaultValueFactory = _ => Environment.GetEnvironmentVariable("GANSHARP_CONV")?.Trim().ToLowerInvariant() is ("safe" or "fast" or "auto") and var v
+                ? v : "auto",
         };
         o.AcceptOnlyFromAmong("auto", "fast", "safe");
         return o;

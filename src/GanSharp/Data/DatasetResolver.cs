@@ -36,12 +36,6 @@ public static class DatasetResolver
     public static IImageDataset Resolve(string text, DatasetResolveOptions? options = null)
     {
         options = (options ?? new DatasetResolveOptions()).Validate();
-        var data = ResolveNative(text, options);
-        return options.ExactSize ? data.ResizeTo(options.Size) : data;
-    }
-
-    static IImageDataset ResolveNative(string text, DatasetResolveOptions options)
-    {
         bool bundled = text.StartsWith(BundledPrefix, StringComparison.OrdinalIgnoreCase);
         var spec = DatasetSpec.Parse(bundled ? text[BundledPrefix.Length..] : text);
         if (!bundled) return Resolve(spec, options);
@@ -63,7 +57,9 @@ public static class DatasetResolver
         switch (spec.Kind)
         {
             case DatasetKind.FashionMnist:
-                return FashionMnist.Load(new FashionMnistOptions(fashionMnistFolder, spec.Split ?? DatasetSplit.Train, spec.Class));
+                // The only fixed-size source (28 px): the one place ExactSize has work to do.
+                var fashion = FashionMnist.Load(new FashionMnistOptions(fashionMnistFolder, spec.Split ?? DatasetSplit.Train, spec.Class));
+                return options.ExactSize ? fashion.ResizeTo(options.Size) : fashion;
             case DatasetKind.Folder:
                 var folder = ImageFolderDataset.Open(spec.Argument!, new ImageFolderOptions(Width: options.Size, Height: options.Size, Mode: options.Mode ?? ImageMode.Rgb));
                 return ApplyClass(folder, spec);

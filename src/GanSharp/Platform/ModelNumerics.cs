@@ -50,22 +50,22 @@ public static class ModelNumerics
         IReadOnlyList<Tensor> inputs, Generator rng)
     {
         using var scope = NewDisposeScope();
-        (Tensor Out, Tensor[] Grads) Run(nn.Module net, Func<Tensor[], Tensor> run, ScalarType type, Tensor? cotangent)
+        // cotangent: the random projection of the output; null draws it (float64) once the output's shape is known.
+        (Tensor Out, Tensor[] Grads, Tensor Cotangent) Run(nn.Module net, Func<Tensor[], Tensor> run, ScalarType type, Tensor? cotangent)
         {
             using var enable = enable_grad();
             var xs = inputs.Select(x => x.to(type).detach().requires_grad_(true)).ToArray();
             var y = run(xs);
-            var r = cotangent ?? ones_like(y, dtype: float64);
+            var r = cotangent ?? randn(y.shape, dtype: float64, generator: rng);
             var ps = net.named_parameters().Where(p => p.parameter.requires_grad).Select(p => (Tensor)p.parameter).ToArray();
             var wrt = xs.Concat(ps).ToArray();
             var grads = autograd.grad(new[] { y }, wrt, new[] { r.to(type) }, allow_unused: true);
-            return (y.detach(), grads.Select(g => g is null ? zeros(1) : g.detach()).ToArray());
+            return (y.detach(), grads.Select(g => g is null ? zeros(1) : g.detach()).ToArray(), r);
         }
-        var probe = Run(net64, run64, float64, null);
-        var cot = randn(probe.Out.shape, dtype: float64, generator: rng);
-        var reference = Run(net64, run64, float64, cot);
+        var reference = Run(net64, run64, float64, null);
+        var cot = reference.Cotangent;
         bool wasFast = TorchRuntime.FastPathSwitches;
-        (Tensor Out, Tensor[] Grads) safe, fast;
+        (Tensor Out, Tensor[] Grads, Tensor Cotangent) safe, fast;
         try
         {
             TorchRuntime.FastPathSwitches = false;
@@ -105,9 +105,8 @@ public static class ModelNumerics
         var device = net.Module.parameters().First().device;
         var z = randn(new long[] { batch, net.LatentSize }, dtype: float64, generator: rng).to(device);
         var noise = net.NoiseShapes.Select(s => randn(new long[] { 1 }.Concat(s).ToArray(), dtype: float64, generator: rng).to(device)).ToArray();
-        Func<Tensor[], Tensor> Run(IGenerator g, ScalarType t) =>
-            xs => g.Synthesize(g.Map(xs[0]), xs.Skip(1).ToArray());
-        return Compare(net.Module, Run(net, float32), twin64.Module, Run(twin64, float64), new[] { z }.Concat(noise).ToArray(), rng);
+        static Func<Tensor[], Tensor> Run(IGenerator g) => xs => g.Synthesize(g.Map(xs[0]), xs.Skip(1).ToArray());
+        return Compare(net.Module, Run(net), twin64.Module, Run(twin64), new[] { z }.Concat(noise).ToArray(), rng);
     }
 
     /// <summary><see cref="Compare"/> for a discriminator on <paramref name="batch"/> random images in [-1, 1].</summary>

@@ -126,7 +126,7 @@ public static class TorchRuntime
     /// <summary>Returns to the safe path (oneDNN off, no channel padding) after <see cref="TryFastConvolutions"/>.</summary>
     public static void UseSafeConvolutions()
     {
-        var r = EnsureInitialized();
+        EnsureInitialized();
         lock (Gate)
         {
             if (!FastConvolutions) return;
