@@ -41,6 +41,9 @@ public static class DataCommand
                 t.AddRow("emoji:" + style.Key(), cached ? "cached" : "not fetched",
                     Markup.Escape(cached ? EmojiFetcher.PackageFolder(style) : $"gansharp data fetch emoji:{style.Key()}  ({style.Credit()})"));
             }
+            bool photos = PhotoFetcher.IsCached();
+            t.AddRow("photos", photos ? "cached" : "not fetched",
+                Markup.Escape(photos ? PhotoFetcher.Folder() : "gansharp data fetch photos  (" + PhotoFetcher.Credit + ")"));
             if (samples != null)
             {
                 t.AddRow("bundled:fashion-mnist", Directory.Exists(SampleBundle.FashionMnistFolder(samples)) ? "bundled" : "missing", Markup.Escape(SampleBundle.FashionMnistFolder(samples)));
@@ -56,12 +59,20 @@ public static class DataCommand
 
     static Command Fetch(CliContext ctx)
     {
-        var cmd = new Command("fetch", "Fetch a dataset into the cache (emoji sets, with npm)");
-        var spec = new Argument<string>("spec") { Description = "emoji:google or emoji:twitter" };
+        var cmd = new Command("fetch", "Fetch a dataset into the cache (emoji sets with npm, the photographs with apt-get download)");
+        var spec = new Argument<string>("spec") { Description = "emoji:google, emoji:twitter or photos" };
         cmd.Arguments.Add(spec);
         cmd.SetAction(parse =>
         {
             var s = DatasetSpec.Parse(parse.GetValue(spec)!);
+            if (s.Kind == DatasetKind.Photos)
+            {
+                string photos = "";
+                ctx.Console.Status().Start($"fetching {PhotoFetcher.Package} with apt-get download…", _ => photos = PhotoFetcher.Ensure());
+                ctx.Output.WriteLine($"photos: {PhotoFetcher.Files.Count} photographs in {photos}");
+                ctx.Output.WriteLine($"credit: {PhotoFetcher.Credit}");
+                return ExitCodes.Ok;
+            }
             if (s.Kind != DatasetKind.Emoji)
                 throw new GanSharpException($"{s}: nothing to fetch", s.Kind == DatasetKind.FashionMnist ? "Fashion-MNIST comes from Debian: sudo apt-get install dataset-fashion-mnist" : null);
             var style = EmojiStyles.Parse(s.Argument!);

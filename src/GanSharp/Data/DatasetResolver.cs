@@ -5,7 +5,7 @@ namespace GanSharp.Data;
 /// <summary>How <see cref="DatasetResolver"/> builds datasets.</summary>
 /// <param name="Size">Side length for image folders and emoji (Fashion-MNIST is always 28).</param>
 /// <param name="Mode">Gray or RGB for image folders and emoji; null: RGB.</param>
-/// <param name="AllowDownload">Whether a missing emoji set may be fetched with npm.</param>
+/// <param name="AllowDownload">Whether a missing emoji set may be fetched with npm (the photographs with apt-get).</param>
 /// <param name="CacheRoot">The emoji cache folder; null: <see cref="EmojiFetcher.DefaultCacheRoot"/>.</param>
 /// <param name="BundledRoot">The bundled samples folder (<c>assets/samples</c>) for <c>bundled:</c> specs.</param>
 /// <param name="ExactSize">Resample fixed-size datasets (Fashion-MNIST) to <paramref name="Size"/> too (bilinear), as
@@ -69,6 +69,12 @@ public static class DatasetResolver
                     throw new GanSharpException($"emoji:{style.Key()} is not in the cache ({EmojiFetcher.PackageFolder(style, options.CacheRoot)})",
                         $"run `gansharp data fetch emoji:{style.Key()}` (uses npm), or use bundled:emoji:{style.Key()}");
                 return ApplyClass(EmojiDataset.Download(style, EmojiOptions(options), options.CacheRoot), spec);
+            case DatasetKind.Photos:
+                if (!PhotoFetcher.IsCached(options.CacheRoot) && !options.AllowDownload)
+                    throw new GanSharpException($"photos are not in the cache ({PhotoFetcher.Folder(options.CacheRoot)})",
+                        "run `gansharp data fetch photos` (uses apt-get download), or use folder:PATH with your own photographs");
+                string photos = PhotoFetcher.Ensure(options.CacheRoot);
+                return ImageFolderDataset.Open(photos, new ImageFolderOptions(Width: options.Size, Height: options.Size, Mode: options.Mode ?? ImageMode.Rgb));
             default:
                 throw new GanSharpException($"unknown dataset kind {spec.Kind}");
         }

@@ -13,6 +13,9 @@ public enum DatasetKind
 
     /// <summary>An emoji set of one vendor (<c>emoji:VENDOR</c>).</summary>
     Emoji,
+
+    /// <summary>The sample photographs of scikit-image (<c>photos</c>), GanSharp's out-of-domain inputs.</summary>
+    Photos,
 }
 
 /// <summary>
@@ -26,7 +29,7 @@ public enum DatasetKind
 public sealed record DatasetSpec(DatasetKind Kind, string? Argument = null, DatasetSplit? Split = null, int? Class = null)
 {
     /// <summary>The accepted forms, for help texts and error hints.</summary>
-    public const string Forms = "fashion-mnist[:train|test][:CLASS], folder:PATH, emoji:VENDOR";
+    public const string Forms = "fashion-mnist[:train|test][:CLASS], folder:PATH, emoji:VENDOR, photos";
 
     /// <summary>Parses and validates <paramref name="text"/>; a malformed spec is a <see cref="GanSharpException"/>.</summary>
     public static DatasetSpec Parse(string text)
@@ -42,6 +45,8 @@ public sealed record DatasetSpec(DatasetKind Kind, string? Argument = null, Data
             "fashion-mnist" or "fashionmnist" or "fmnist" => ParseFashionMnist(text, rest),
             "folder" => new DatasetSpec(DatasetKind.Folder, rest),   // the whole rest is the path (it may contain ':')
             "emoji" => new DatasetSpec(DatasetKind.Emoji, rest?.ToLowerInvariant()),
+            "photos" when rest is null => new DatasetSpec(DatasetKind.Photos),
+            "photos" => throw Error(text, "photos takes no argument"),
             _ => throw Error(text, $"unknown dataset kind '{kindText}'"),
         };
         try { return spec.Validate(); }
@@ -85,6 +90,9 @@ public sealed record DatasetSpec(DatasetKind Kind, string? Argument = null, Data
                     throw new GanSharpException($"emoji vendor '{Argument}' must be letters, digits, '-' or '_'");
                 if (Split != null || Class != null) throw new GanSharpException("emoji: takes a vendor only (no split or class)");
                 break;
+            case DatasetKind.Photos:
+                if (Argument != null || Split != null || Class != null) throw new GanSharpException("photos takes no argument, split or class");
+                break;
             default:
                 throw new GanSharpException($"unknown dataset kind {Kind}");
         }
@@ -99,6 +107,7 @@ public sealed record DatasetSpec(DatasetKind Kind, string? Argument = null, Data
             + (Class is int c ? ":" + c.ToString(CultureInfo.InvariantCulture) : ""),
         DatasetKind.Folder => "folder:" + Argument,
         DatasetKind.Emoji => "emoji:" + Argument,
+        DatasetKind.Photos => "photos",
         _ => Kind.ToString(),
     };
 

@@ -1,5 +1,3 @@
-using System.ComponentModel;
-using System.Diagnostics;
 using System.Formats.Tar;
 using System.IO.Compression;
 using GanSharp.Diagnostics;
@@ -77,44 +75,9 @@ public static class EmojiFetcher
     /// <summary>Runs <c>npm pack &lt;spec&gt;</c> in <paramref name="folder"/>; returns the path of the .tgz it wrote.</summary>
     static string NpmPack(string spec, string folder, TimeSpan timeout)
     {
-        var psi = new ProcessStartInfo(OperatingSystem.IsWindows() ? "npm.cmd" : "npm")
-        {
-            WorkingDirectory = folder,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        psi.ArgumentList.Add("pack");
-        psi.ArgumentList.Add(spec);
-        Process process;
-        try
-        {
-            process = Process.Start(psi) ?? throw new GanSharpException("npm could not be started.");
-        }
-        catch (Win32Exception e)
-        {
-            throw new GanSharpException($"npm is needed to fetch {spec} but was not found ({e.Message}).",
-                "Install Node.js/npm (Debian: apt-get install npm), or download the package yourself and open its package/ folder with EmojiDataset.Open.", e);
-        }
-        using (process)
-        {
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEndAsync();
-            if (!process.WaitForExit(timeout))
-            {
-                try { process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
-                throw new GanSharpException($"npm pack {spec} did not finish within {timeout.TotalMinutes:0} minutes.", "Check the network connection to the npm registry.");
-            }
-            process.WaitForExit();
-            if (process.ExitCode != 0)
-            {
-                var err = stderr.Result.Trim();
-                var lastLines = string.Join(" | ", err.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0).TakeLast(3));
-                throw new GanSharpException($"npm pack {spec} failed with exit code {process.ExitCode}: {lastLines}",
-                    "Check the network connection to the npm registry and the npm configuration.");
-            }
-            _ = stdout.Result;
-        }
+        ExternalTool.Run("npm", new[] { "pack", spec }, folder, timeout,
+            "Install Node.js/npm (Debian: apt-get install npm), or download the package yourself and open its package/ folder with EmojiDataset.Open.",
+            "Check the network connection to the npm registry and the npm configuration.");
         var tgzs = Directory.GetFiles(folder, "*.tgz");
         if (tgzs.Length != 1) throw new GanSharpException($"npm pack {spec} finished but wrote {tgzs.Length} .tgz files in '{folder}'.");
         return tgzs[0];

@@ -1,3 +1,4 @@
+using GanSharp.Nn;
 using GanSharp.Methods.Anomaly;
 using GanSharp.Methods.Synthesis.Dcgan;
 using TorchSharp;
@@ -37,7 +38,7 @@ public sealed class DcganEncoder : nn.Module<Tensor, Tensor>
         blocks = nn.ModuleList(list.ToArray());
         head = nn.Linear(cin * config.StartSize * config.StartSize, config.LatentSize);
         RegisterComponents();
-        AnomalyInit.Apply(0, this); // GroupNorm affine weights must be set (TorchSharp leaves them uninitialised)
+        DcganInit.Apply(0, this); // GroupNorm affine weights must be set (TorchSharp leaves them uninitialised)
     }
 
     /// <summary>The architecture config.</summary>

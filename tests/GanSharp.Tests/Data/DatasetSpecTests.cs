@@ -15,6 +15,7 @@ public class DatasetSpecTests
     [InlineData("folder:/data/faces", DatasetKind.Folder, "/data/faces", null, null)]
     [InlineData("folder:C:\\data:x", DatasetKind.Folder, "C:\\data:x", null, null)]
     [InlineData("emoji:google", DatasetKind.Emoji, "google", null, null)]
+    [InlineData("photos", DatasetKind.Photos, null, null, null)]
     public void ParsesTheDocumentedForms(string text, DatasetKind kind, string? argument, DatasetSplit? split, int? cls)
     {
         var spec = DatasetSpec.Parse(text);
@@ -33,6 +34,7 @@ public class DatasetSpecTests
     [InlineData("folder", "needs a path")]
     [InlineData("emoji", "needs a vendor")]
     [InlineData("emoji:goo gle", "must be letters")]
+    [InlineData("photos:astronaut", "photos takes no argument")]
     public void RejectsMalformedSpecsWithAClearMessage(string text, string problem)
     {
         var e = Assert.Throws<GanSharpException>(() => DatasetSpec.Parse(text));

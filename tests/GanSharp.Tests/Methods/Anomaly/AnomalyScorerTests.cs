@@ -1,3 +1,4 @@
+using GanSharp.Nn;
 using GanSharp.Methods.Anomaly;
 using GanSharp.Methods.Anomaly.AnoGan;
 using GanSharp.Methods.Anomaly.Egbad;
@@ -26,7 +27,7 @@ public class AnomalyScorerTests
         var e = new DcganEncoder(Config);
         var gan = new GanomalyGenerator(Config);
         var bd = new BiganDiscriminator(Config, 16);
-        AnomalyInit.Apply(11, g, d, e, gan, bd);
+        DcganInit.Apply(11, g, d, e, gan, bd);
         // Give BatchNorm non-trivial running statistics, as training would.
         using (no_grad())
             foreach (var m in new TorchSharp.torch.nn.Module[] { g, d, e, gan })

@@ -1,3 +1,4 @@
+using GanSharp.Nn;
 using System.Text.Json;
 using GanSharp.Checkpoints;
 using GanSharp.Losses;
@@ -50,7 +51,7 @@ public sealed class AnoGanDetector : IAnomalyDetector
     {
         var g = arch.CreateGenerator();
         var d = arch.CreateDiscriminator();
-        AnomalyInit.Apply(seed, g.Module, d.Module);
+        DcganInit.Apply(seed, g.Module, d.Module);
         return new GanMethod(g, arch.CreateGenerator(), d, options, device, arch);
     }
 

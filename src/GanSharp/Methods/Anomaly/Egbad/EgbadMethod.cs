@@ -1,3 +1,4 @@
+using GanSharp.Nn;
 using GanSharp.Data;
 using GanSharp.Methods.Synthesis.Dcgan;
 using GanSharp.Models;
@@ -31,7 +32,7 @@ public sealed class EgbadMethod : ITrainingMethod
         g = new DcganGenerator(config);
         e = new DcganEncoder(config);
         d = new BiganDiscriminator(config, Opts.JointWidth);
-        AnomalyInit.Apply(seed, g, e, d);
+        DcganInit.Apply(seed, g, e, d);
         g.to(device); e.to(device); d.to(device);
         optGE = optim.Adam(g.parameters().Concat(e.parameters()), lr: Opts.LearningRate, beta1: Opts.Beta1, beta2: 0.999);
         optD = optim.Adam(d.parameters(), lr: Opts.LearningRate, beta1: Opts.Beta1, beta2: 0.999);

@@ -1,3 +1,4 @@
+using GanSharp.Nn;
 using GanSharp.Data;
 using GanSharp.Methods.Synthesis.Dcgan;
 using GanSharp.Models;
@@ -31,7 +32,7 @@ public sealed class FAnoGanEncoderMethod : ITrainingMethod
         Opts = options.Validate();
         this.device = device;
         e = new DcganEncoder(config);
-        AnomalyInit.Apply(seed, e);
+        DcganInit.Apply(seed, e);
         e.to(device);
         foreach (var p in g.Module.parameters().Concat(d.Module.parameters())) p.requires_grad_(false);
         opt = optim.Adam(e.parameters(), lr: Opts.LearningRate, beta1: Opts.Beta1, beta2: Opts.Beta2);

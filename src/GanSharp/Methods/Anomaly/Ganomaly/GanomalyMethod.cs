@@ -1,3 +1,4 @@
+using GanSharp.Nn;
 using GanSharp.Data;
 using GanSharp.Losses;
 using GanSharp.Methods.Synthesis.Dcgan;
@@ -29,7 +30,7 @@ public sealed class GanomalyMethod : ITrainingMethod
         this.device = device;
         g = new GanomalyGenerator(config);
         d = new DcganDiscriminator(config);
-        AnomalyInit.Apply(seed, g, d);
+        DcganInit.Apply(seed, g, d);
         g.to(device);
         d.to(device);
         optG = optim.Adam(g.parameters(), lr: Opts.LearningRate, beta1: Opts.Beta1, beta2: 0.999);

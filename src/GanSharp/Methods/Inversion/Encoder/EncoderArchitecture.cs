@@ -1,3 +1,4 @@
+using GanSharp.Nn;
 using System.Text.Json;
 using GanSharp.Checkpoints;
 using GanSharp.Methods.Synthesis.Dcgan;
@@ -58,7 +59,7 @@ public sealed record EncoderArchitecture(DcganConfig Backbone, string Space, lon
     public DcganEncoder CreateEncoder(ulong seed)
     {
         var e = new DcganEncoder(Backbone);
-        Anomaly.AnomalyInit.Apply(seed, e);
+        DcganInit.Apply(seed, e);
         return e;
     }
 

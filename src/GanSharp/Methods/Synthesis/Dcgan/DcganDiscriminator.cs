@@ -1,3 +1,4 @@
+using GanSharp.Nn;
 using GanSharp.Models;
 using TorchSharp;
 using static TorchSharp.torch;
