@@ -86,7 +86,7 @@ public sealed class InversionTrainOptions
         ctx.Error.WriteLine($"run folder: {run.Path}");
         var result = TrainingProgressView.Run(ctx, method, training.Steps, progress => trainer.Run(run, null, progress, cancel));
         ctx.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{(result.Completed ? "finished" : "stopped")} at step {result.Step} ({result.StepsPerSecond:0.00} steps/s); checkpoint: {result.LastCheckpoint}; samples: {run.SamplesDirectory}"));
+            $"{(result.Completed ? "finished" : "stopped")} at step {result.Step} ({result.StepsPerSecond:0.00} steps/s); checkpoint: {result.LastCheckpoint}; samples: {run.SamplesDirectory}{(result.LossCurves is { } curves ? "; loss curves: " + curves : "")}"));
         return result.Completed ? ExitCodes.Ok : ExitCodes.Error;
     }
 }

@@ -117,9 +117,8 @@ public static class TrainCommand
             ctx.Error.WriteLine($"run folder: {run.Path}");
             var result = TrainingProgressView.Run(ctx, $"gan/{settings.Arch}/{options.Loss}", training.Steps,
                 progress => trainer.Run(run, resumePoint?.CheckpointPath, progress, cancel));
-            bool curves = run.WriteLossCurves();
             ctx.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{(result.Completed ? "finished" : "stopped")} at step {result.Step} ({result.StepsPerSecond:0.00} steps/s); checkpoint: {result.LastCheckpoint}; samples: {run.SamplesDirectory}{(curves ? "; loss curves: " + run.LossCurvesPath : "")}"));
+                $"{(result.Completed ? "finished" : "stopped")} at step {result.Step} ({result.StepsPerSecond:0.00} steps/s); checkpoint: {result.LastCheckpoint}; samples: {run.SamplesDirectory}{(result.LossCurves is { } curves ? "; loss curves: " + curves : "")}"));
             return Task.FromResult(result.Completed ? ExitCodes.Ok : ExitCodes.Error);
         });
         return cmd;

@@ -19,7 +19,11 @@ public sealed record TrainingProgress(long Step, long TotalSteps, double StepsPe
 /// <param name="Rollbacks">NaN rollbacks that happened.</param>
 /// <param name="StepsPerSecond">Mean speed of this session (excluding checkpoint and sample writing).</param>
 /// <param name="LastScalars">The scalars of the last step.</param>
-public sealed record TrainingResult(long Step, bool Completed, string RunFolder, string? LastCheckpoint, int Rollbacks, double StepsPerSecond, IReadOnlyDictionary<string, double> LastScalars);
+public sealed record TrainingResult(long Step, bool Completed, string RunFolder, string? LastCheckpoint, int Rollbacks, double StepsPerSecond, IReadOnlyDictionary<string, double> LastScalars)
+{
+    /// <summary>The run's <c>loss-curves.png</c>, drawn from its <c>stats.jsonl</c> when the run ends; null when nothing was logged.</summary>
+    public string? LossCurves { get; init; }
+}
 
 /// <summary>The loop's own state inside a checkpoint (extra <c>trainer.json</c>; the random stream is <c>rng.bin</c>).</summary>
 public sealed record TrainerState(long Step, int Epoch, int Batch, Dictionary<string, double[]> BaseLearningRates, int Rollbacks);
@@ -146,7 +150,8 @@ public sealed class Trainer
         }
         if (completed) WriteSamples(run, fixedInputs, step);
         double sessionSpeed = stepsThisSession / Math.Max(1e-9, computeTime.Elapsed.TotalSeconds);
-        return new TrainingResult(step, completed, run.Path, lastCheckpoint, rollbacks, sessionSpeed, scalars);
+        string? curves = run.WriteLossCurves() ? run.LossCurvesPath : null;
+        return new TrainingResult(step, completed, run.Path, lastCheckpoint, rollbacks, sessionSpeed, scalars) { LossCurves = curves };
     }
 
     string? FindNonFinite(IReadOnlyDictionary<string, double> scalars, long step)

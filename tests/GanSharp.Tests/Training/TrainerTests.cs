@@ -88,6 +88,8 @@ public class TrainerTests
         using var dir = new ScratchFolder("trainer");
         var (full, fullStats) = Train(dir.Combine("a"), new ToyGan(11), Opts(7));
         Assert.True(full.Completed);
+        Assert.Equal(Path.Combine(full.RunFolder, RunFolder.LossCurvesFileName), full.LossCurves); // every method's run ends with its curves
+        Assert.True(new FileInfo(full.LossCurves!).Length > 0);
         var (half, _) = Train(dir.Combine("b"), new ToyGan(11), Opts(3));
         Assert.Equal(3, half.Step);
         Assert.NotNull(half.LastCheckpoint);
