@@ -3,13 +3,16 @@ using GanSharp.Methods.Synthesis.Gan;
 
 namespace GanSharp.Cli.Commands;
 
-/// <summary><c>gansharp export</c>: a slim copy of a GAN checkpoint (EMA generator + discriminator, no optimiser state).</summary>
+/// <summary>
+/// <c>gansharp export</c>: a slim copy of a checkpoint: for a GAN the EMA generator + discriminator; for any other method
+/// (encoder, PadInv, anomaly detectors) its networks; never the optimiser or resume state.
+/// </summary>
 public static class ExportCommand
 {
     /// <summary>Creates the command.</summary>
     public static Command Create(CliContext ctx)
     {
-        var cmd = new Command("export", "Write a slim GAN checkpoint for distribution (EMA generator and discriminator; no optimiser state)");
+        var cmd = new Command("export", "Write a slim checkpoint for distribution (a GAN's EMA generator and discriminator, or another method's networks; no optimiser or resume state)");
         var checkpoint = new Option<string>("--checkpoint", "-c") { Description = "A checkpoint folder, a run folder, or latest", Required = true };
         var output = new Option<string>("--out", "-o") { Description = "Destination folder", Required = true };
         var noD = new Option<bool>("--no-discriminator") { Description = "Leave the discriminator out" };
@@ -19,7 +22,10 @@ public static class ExportCommand
         cmd.SetAction(parse =>
         {
             Platform.TorchRuntime.EnsureInitialized();
-            var m = GanCheckpoint.Export(parse.GetValue(checkpoint)!, parse.GetValue(output)!, !parse.GetValue(noD));
+            string source = parse.GetValue(checkpoint)!;
+            bool gan = Checkpoints.CheckpointReader.Open(Training.RunFolder.Resolve("runs", source).CheckpointPath).Manifest.Method == "gan";
+            if (!gan && parse.GetValue(noD)) throw new GanSharpException($"{source}: --no-discriminator applies to GAN checkpoints only");
+            var m = gan ? GanCheckpoint.Export(source, parse.GetValue(output)!, !parse.GetValue(noD)) : Training.Trainer.ExportSlim(source, parse.GetValue(output)!);
             long bytes = m.Files.Sum(f => f.Bytes);
             ctx.Output.WriteLine($"wrote {parse.GetValue(output)} (step {m.Step}, {bytes / 1024.0 / 1024.0:0.00} MB)");
             return ExitCodes.Ok;

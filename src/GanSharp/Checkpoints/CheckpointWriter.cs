@@ -101,6 +101,20 @@ public sealed class CheckpointWriter : IDisposable
         Add(CheckpointFileKind.Extra, name, $"extras/{name}", write);
     }
 
+    /// <summary>Copies one file of another (verified) checkpoint byte for byte, under the same kind, name and path.</summary>
+    public void Copy(CheckpointReader source, CheckpointFileEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(entry);
+        string from = CheckpointLayout.ResolveInside(source.Folder, entry.Path)
+            ?? throw new GanSharpException($"checkpoint {source.Folder}: file '{entry.Path}' lies outside the folder");
+        Add(entry.Kind, entry.Name, entry.Path, stream =>
+        {
+            using var input = File.OpenRead(from);
+            input.CopyTo(stream);
+        });
+    }
+
     void Add(CheckpointFileKind kind, string name, string relative, Action<Stream> write)
     {
         ObjectDisposedException.ThrowIf(disposed, this);

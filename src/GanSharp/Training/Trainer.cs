@@ -186,6 +186,30 @@ public sealed class Trainer
         SampleGrid.WritePng(images, run.SamplePath($"fakes-{step:D9}.png"), new GridOptions(Title: $"{method.Name} step {step}"));
     }
 
+    /// <summary>The extra holding the loop's position, base learning rates and rollbacks.</summary>
+    public const string TrainerStateName = "trainer";
+
+    /// <summary>The extra holding the loop's random-generator state.</summary>
+    public const string RngStateName = "rng";
+
+    /// <summary>
+    /// Writes a slim copy of any method's training checkpoint for distribution: its networks and its own extras, without
+    /// the optimiser states and the loop's resume state (so it loads for use but cannot resume training). The copy is
+    /// written atomically; files are copied byte for byte from the verified source.
+    /// </summary>
+    /// <param name="checkpoint">A checkpoint folder, a run folder (its latest checkpoint) or <c>latest</c>.</param>
+    /// <param name="destination">The folder to write.</param>
+    public static CheckpointManifest ExportSlim(string checkpoint, string destination)
+    {
+        var reader = CheckpointReader.Open(RunFolder.Resolve("runs", checkpoint).CheckpointPath);
+        var m = reader.Manifest;
+        using var writer = new CheckpointWriter(destination, m.Method, m.Step, m.Options, m.Architecture);
+        foreach (var f in m.Files)
+            if (f.Kind == CheckpointFileKind.Module || (f.Kind == CheckpointFileKind.Extra && f.Name is not (TrainerStateName or RngStateName)))
+                writer.Copy(reader, f);
+        return writer.Commit();
+    }
+
     string Save(RunFolder run, long step, DataLoader loader, Generator rng, Dictionary<string, double[]> baseLrs, int rollbacks)
     {
         var path = run.CheckpointPath(step);
@@ -193,9 +217,9 @@ public sealed class Trainer
         {
             foreach (var (name, module) in method.Networks) writer.AddModule(name, module);
             foreach (var (name, opt) in method.Optimizers) writer.AddOptimizer(name, opt);
-            writer.AddJson("trainer", new TrainerState(step, loader.Position.Epoch, loader.Position.Batch, baseLrs, rollbacks));
+            writer.AddJson(TrainerStateName, new TrainerState(step, loader.Position.Epoch, loader.Position.Batch, baseLrs, rollbacks));
             using var state = rng.get_state().cpu();
-            writer.AddBytes("rng", state.data<byte>().ToArray());
+            writer.AddBytes(RngStateName, state.data<byte>().ToArray());
             writer.Commit();
         }
         run.PublishCheckpoint(path, options.KeepCheckpoints);
@@ -209,9 +233,9 @@ public sealed class Trainer
             throw new GanSharpException($"{checkpoint} is a '{reader.Manifest.Method}' checkpoint, not '{method.Name}'");
         foreach (var (name, module) in method.Networks) reader.LoadModule(name, module, device);
         foreach (var (name, opt) in method.Optimizers) reader.LoadOptimizer(name, opt);
-        var state = reader.ReadJson<TrainerState>("trainer");
+        var state = reader.ReadJson<TrainerState>(TrainerStateName);
         loader.Seek(new LoaderPosition(state.Epoch, state.Batch));
-        var bytes = reader.ReadBytes("rng");
+        var bytes = reader.ReadBytes(RngStateName);
         using var t = tensor(bytes, dtype: ScalarType.Byte);
         rng.set_state(t);
         return state;

@@ -87,6 +87,19 @@ public class InversionCommandTests
             Assert.Equal("w", info.Space);
             Assert.Equal(new long[] { 2, 64 }, tensors["codes"].shape);
         }
+        // A slim export (networks only) inverts exactly as the training checkpoint does, and cannot be resumed from.
+        (code, output, err) = await CliTests.Run("export", "-c", checkpoint, "-o", dir.Combine("slim"));
+        Assert.True(code == 0, err + output);
+        var slim = GanSharp.Checkpoints.CheckpointReader.Open(dir.Combine("slim")).Manifest;
+        Assert.Equal("encoder", slim.Method);
+        Assert.DoesNotContain(slim.Files, f => f.Kind != GanSharp.Checkpoints.CheckpointFileKind.Module);
+        (code, output, err) = await CliTests.Run("invert", "--images", dir.Combine("in"), "--generator", Generator, "--method", "encoder", "--encoder", dir.Combine("slim"),
+            "--features", "none", "-o", dir.Combine("encoder-slim"), "--threads", "1");
+        Assert.True(code == 0, err + output);
+        Assert.True(LatentFile.Read(dir.Combine("encoder", "latents.json")).Tensors["codes"].equal(LatentFile.Read(dir.Combine("encoder-slim", "latents.json")).Tensors["codes"]).all().item<bool>());
+        (code, _, err) = await CliTests.Run("export", "-c", checkpoint, "-o", dir.Combine("slim2"), "--no-discriminator");
+        Assert.Equal(1, code);
+        Assert.Contains("GAN checkpoints only", err);
         (code, _, err) = await CliTests.Run("invert", "--images", dir.Combine("in"), "--generator", Generator, "--method", "encoder", "-o", dir.Combine("x"), "--features", "none");
         Assert.Equal(1, code);
         Assert.Contains("--encoder", err);
