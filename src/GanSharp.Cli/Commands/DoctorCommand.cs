@@ -47,6 +47,7 @@ public static class DoctorCommand
         yield return ("cores", r.Cores.ToString(CultureInfo.InvariantCulture));
         yield return ("devices", string.Join(", ", r.Devices));
         yield return ("threads", r.Threads.ToString(CultureInfo.InvariantCulture));
+        yield return ("OpenMP wait policy", r.OpenMpWaitPolicy);
         yield return ("native-load fix", $"{r.NativeLoadFix.Status}: {r.NativeLoadFix.Detail}");
         yield return ("numerics: error with oneDNN", E(r.Numerics.ErrorWithMkldnn));
         yield return ("numerics: error now", E(r.Numerics.ErrorAfter));

@@ -23,13 +23,18 @@ public static class ExportCommand
         {
             Platform.TorchRuntime.EnsureInitialized();
             string source = parse.GetValue(checkpoint)!;
-            bool gan = Checkpoints.CheckpointReader.Open(Training.RunFolder.Resolve("runs", source).CheckpointPath).Manifest.Method == "gan";
+            string method = Checkpoints.CheckpointReader.Open(Training.RunFolder.Resolve("runs", source).CheckpointPath, verify: false).Manifest.Method;
+            bool gan = method == "gan";
             if (!gan && parse.GetValue(noD)) throw new GanSharpException($"{source}: --no-discriminator applies to GAN checkpoints only");
-            var m = gan ? GanCheckpoint.Export(source, parse.GetValue(output)!, !parse.GetValue(noD)) : Training.Trainer.ExportSlim(source, parse.GetValue(output)!);
+            var m = gan ? GanCheckpoint.Export(source, parse.GetValue(output)!, !parse.GetValue(noD)) : Training.Trainer.ExportSlim(source, parse.GetValue(output)!, UsedModules(method));
             long bytes = m.Files.Sum(f => f.Bytes);
             ctx.Output.WriteLine($"wrote {parse.GetValue(output)} (step {m.Step}, {bytes / 1024.0 / 1024.0:0.00} MB)");
             return ExitCodes.Ok;
         });
         return cmd;
     }
+
+    /// <summary>The networks a method's checkpoint needs for use (the rest trained alongside): PadInv keeps its encoder only.</summary>
+    static IReadOnlyCollection<string>? UsedModules(string method) =>
+        method == Methods.Inversion.PadInv.PadInvMethod.MethodName ? new[] { "encoder" } : null;
 }

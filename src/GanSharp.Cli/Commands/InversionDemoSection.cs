@@ -3,6 +3,8 @@ using System.Globalization;
 using GanSharp.Data;
 using GanSharp.Imaging;
 using GanSharp.Methods.Inversion;
+using GanSharp.Methods.Inversion.Encoder;
+using GanSharp.Methods.Inversion.PadInv;
 using GanSharp.Methods.Restoration;
 using GanSharp.Methods.Synthesis.Gan;
 using GanSharp.Metrics;
@@ -14,7 +16,8 @@ namespace GanSharp.Cli.Commands;
 
 /// <summary>
 /// Demo section: bundled Fashion-MNIST images inverted into the bundled DCGAN (single code and mGANprior) and each
-/// restoration task that applies to a gray generator, with few optimisation steps so that it runs in seconds.
+/// restoration task that applies to a gray generator; then held-out emoji inverted into the bundled StyleGAN by every
+/// method (single, mGANprior, encoder, hybrid, PadInv) and colorized; few optimisation steps so that it runs in seconds.
 /// </summary>
 public sealed class InversionDemoSection : IDemoSection
 {
@@ -71,10 +74,63 @@ public sealed class InversionDemoSection : IDemoSection
             Add(report, op.Name, g, new[] { shown, restored, truth },
                 $"{label} with a single code ({Steps} steps only: a rough preview). Rows: degraded input (PSNR {Psnr(shown, truth)}), restored (PSNR {Psnr(restored, truth)}), truth");
         }
-        report.Paragraph("Colorization is not shown: it needs an RGB generator (`gansharp restore --task colorize` refuses gray ones). " +
-            "Full-length numbers on held-out test images: `dotnet run --project bench/GanSharp.Bench -- inversion` (bench/README.md).");
+        RenderStyleGan(demo, report, options);
+        report.Paragraph("Full-length numbers on held-out images: `dotnet run --project bench/GanSharp.Bench -- inversion` (bench/README.md).");
         report.EndSection();
     }
+
+    /// <summary>
+    /// The bundled emoji StyleGAN: Twitter-style emoji (a held-out artist; G saw only Google's) inverted by every method —
+    /// single code, mGANprior, encoder, hybrid and PadInv — and colorized. Skipped with a note when a checkpoint is missing.
+    /// </summary>
+    static void RenderStyleGan(DemoContext demo, HtmlReport report, InversionOptions options)
+    {
+        string Ckpt(string name) => Path.Combine(demo.AssetsFolder, "checkpoints", name);
+        string[] needed = { Ckpt("stylegan-emoji"), Ckpt("features-emoji"), Ckpt(EncoderAsset) };
+        if (needed.FirstOrDefault(p => !Directory.Exists(p)) is { } missing)
+        {
+            report.Paragraph($"The StyleGAN part is skipped: {missing} is missing.");
+            return;
+        }
+        var g = GanCheckpoint.Open(Ckpt("stylegan-emoji")).LoadGenerator(demo.Device);
+        var phi = new FeatureNetworkPerceptual(FeatureNetwork.Load(Ckpt("features-emoji"), demo.Device));
+        var all = DatasetResolver.Resolve("bundled:emoji:twitter",
+            new DatasetResolveOptions(g.Output.Height, ImageMode.Rgb, BundledRoot: Path.Combine(demo.AssetsFolder, "samples")));
+        var data = all.Subset(Enumerable.Range(0, Math.Min(Images, all.Count)).Select(i => i * all.Count / Math.Min(Images, all.Count))); // spread over the categories
+        using var scope = NewDisposeScope();
+        Tensor truth;
+        using (var loader = new DataLoader(data, new DataLoaderOptions(BatchSize: Images, Shuffle: false, Prefetch: 0), demo.Device))
+        using (var batch = loader.Next())
+            truth = batch.Images.detach().clone(); // [8, 3, H, W]
+        var encoder = EncoderCheckpoint.Open(Ckpt(EncoderAsset), EncoderMethod.MethodName);
+        var e = encoder.Load(demo.Device);
+        var sw = Stopwatch.StartNew();
+        var single = GanRestoration.Restore(g, truth, null, PriorMethod.Single, options, null, phi).Restored;
+        var composed = GanRestoration.Restore(g, truth, null, PriorMethod.MultiCode, options, new MultiCodeOptions(Codes), phi).Restored;
+        var encoded = EncoderInversion.Invert(g, encoder.Architecture, e, truth, options, phi).Reconstructions;
+        var hybrid = EncoderInversion.Hybrid(g, encoder.Architecture, e, truth, options, phi).Reconstructions;
+        // PadInv's encoder is not bundled (its padding head makes it ~17 MB); shown when one was trained into the assets folder.
+        var padded = Directory.Exists(Ckpt(PadInvAsset)) ? PadInvInversion.Invert(g, PadInvInversion.Load(Ckpt(PadInvAsset), demo.Device), truth, Images).Reconstructions : null;
+        Add(report, "stylegan", g, padded is null ? new[] { truth, single, composed, encoded, hybrid } : new[] { truth, single, composed, encoded, hybrid, padded },
+            $"Bundled StyleGAN (emoji, trained on Google's style) inverting Twitter-style emoji it never saw. Rows: input; single code in w, PSNR {Psnr(single, truth)}; " +
+            $"mGANprior N = {Codes}, PSNR {Psnr(composed, truth)}; encoder E(x), PSNR {Psnr(encoded, truth)}; hybrid (E(x) + {Steps} steps), PSNR {Psnr(hybrid, truth)}" +
+            (padded is null
+                ? $" ({sw.Elapsed.TotalSeconds:0.0} s together). PadInv is not bundled (its encoder is ~17 MB): `gansharp train padinv -g assets/checkpoints/stylegan-emoji --data emoji:google` " +
+                  $"then `gansharp export -c latest -o assets/checkpoints/{PadInvAsset}` adds its row here."
+                : $"; PadInv encoder (code + padding), PSNR {Psnr(padded, truth)} ({sw.Elapsed.TotalSeconds:0.0} s together)"));
+        var op = Degradations.Create(RestorationTask.Colorize, g.Output);
+        var observed = op.Observe(truth, new Generator(0, demo.Device));
+        var colorized = GanRestoration.Restore(g, observed, op, PriorMethod.MultiCode, options, new MultiCodeOptions(Codes), phi).Restored;
+        var shown = op.Display(observed, g.Output);
+        Add(report, "colorize", g, new[] { shown, colorized, truth },
+            $"colorization with mGANprior ({Codes} codes, {Steps} steps; the observed luma is kept). Rows: gray input (PSNR {Psnr(shown, truth)}), colorized (PSNR {Psnr(colorized, truth)}), truth");
+    }
+
+    /// <summary>The bundled encoder of the emoji StyleGAN (<c>gansharp train encoder</c>, slim export).</summary>
+    public const string EncoderAsset = "encoder-stylegan-emoji";
+
+    /// <summary>Where a PadInv encoder of the emoji StyleGAN is looked for (<c>gansharp train padinv</c>, slim export); not bundled.</summary>
+    public const string PadInvAsset = "padinv-stylegan-emoji";
 
     static string Psnr(Tensor x, Tensor truth) => string.Create(CultureInfo.InvariantCulture, $"{ImageQuality.MeanPsnr(x.clamp(-1, 1), truth):0.0} dB");
 

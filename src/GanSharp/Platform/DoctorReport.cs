@@ -14,6 +14,7 @@ public sealed record DoctorReport(
     int Cores,
     IReadOnlyList<string> Devices,
     int Threads,
+    string OpenMpWaitPolicy,
     NativeLoadFixStatus NativeLoadFix,
     NumericsReport Numerics)
 {
@@ -30,6 +31,7 @@ public sealed record DoctorReport(
             Environment.ProcessorCount,
             TorchRuntime.ListDevices(),
             torch.get_num_threads(),
+            Platform.OpenMpWaitPolicy.Description,
             Platform.NativeLoadFix.Inspect(),
             numerics);
     }

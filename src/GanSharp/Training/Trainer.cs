@@ -199,13 +199,17 @@ public sealed class Trainer
     /// </summary>
     /// <param name="checkpoint">A checkpoint folder, a run folder (its latest checkpoint) or <c>latest</c>.</param>
     /// <param name="destination">The folder to write.</param>
-    public static CheckpointManifest ExportSlim(string checkpoint, string destination)
+    /// <param name="modules">The networks to keep (null: all), e.g. only PadInv's encoder, not the discriminator it trained against.</param>
+    public static CheckpointManifest ExportSlim(string checkpoint, string destination, IReadOnlyCollection<string>? modules = null)
     {
         var reader = CheckpointReader.Open(RunFolder.Resolve("runs", checkpoint).CheckpointPath);
         var m = reader.Manifest;
+        if (modules?.FirstOrDefault(n => !reader.Has(CheckpointFileKind.Module, n)) is { } absent)
+            throw new GanSharpException($"{checkpoint}: the '{m.Method}' checkpoint has no network '{absent}'");
         using var writer = new CheckpointWriter(destination, m.Method, m.Step, m.Options, m.Architecture);
         foreach (var f in m.Files)
-            if (f.Kind == CheckpointFileKind.Module || (f.Kind == CheckpointFileKind.Extra && f.Name is not (TrainerStateName or RngStateName)))
+            if ((f.Kind == CheckpointFileKind.Module && (modules is null || modules.Contains(f.Name)))
+                || (f.Kind == CheckpointFileKind.Extra && f.Name is not (TrainerStateName or RngStateName)))
                 writer.Copy(reader, f);
         return writer.Commit();
     }
