@@ -27,7 +27,8 @@ public static class InversionBench
     /// <summary>
     /// Runs the benchmark. Options: <c>--generator PATH</c> (assets/checkpoints/dcgan-fashion), <c>--data SPEC</c>
     /// (fashion-mnist:test), <c>--features PATH|none</c> (the bundled feature network when its channels match),
-    /// <c>--images N</c> (16), <c>--steps S</c> (the library default), <c>--lr</c>, <c>--pw</c> (perceptual weight),
+    /// <c>--images N</c> (16), <c>--pick first|spread</c> (the first N, or N evenly spaced over the set: emoji sets are
+    /// ordered by category), <c>--steps S</c> (the library default), <c>--lr</c>, <c>--pw</c> (perceptual weight),
     /// <c>--prior</c> (latent prior weight), <c>--space z|w|wplus</c>, <c>--sections invert,encoder,restore</c>
     /// (encoder: encoder, hybrid and PadInv rows; <c>--encoder CKPT</c> / <c>--padinv CKPT</c> or trained here for
     /// <c>--encoder-steps</c> (300) steps on <c>--train-data</c> (fashion-mnist:train)),
@@ -70,8 +71,15 @@ public static class InversionBench
         string generatorPath = Arg("--generator", Path.Combine(assets, "checkpoints", "dcgan-fashion"));
         var g = GanCheckpoint.Open(generatorPath).LoadGenerator(CPU);
         var phi = LoadFeatures(Arg("--features", "auto"), assets, g);
-        var data = DatasetResolver.Resolve(Arg("--data", "fashion-mnist:test"),
-            new DatasetResolveOptions(g.Output.Height, ImageModes.FromChannels(g.Output.Channels), BundledRoot: Path.Combine(assets, "samples"))).Take(images);
+        var all = DatasetResolver.Resolve(Arg("--data", "fashion-mnist:test"),
+            new DatasetResolveOptions(g.Output.Height, ImageModes.FromChannels(g.Output.Channels), BundledRoot: Path.Combine(assets, "samples")));
+        int picked = Math.Min(images, all.Count);
+        var data = Arg("--pick", "first") switch
+        {
+            "first" => all.Take(picked),
+            "spread" => all.Subset(Enumerable.Range(0, picked).Select(i => (int)((long)i * all.Count / picked)), $"{all.Name}[every {all.Count / Math.Max(1, picked)}th]"),
+            var other => throw new GanSharpException($"--pick {other}: use first or spread"),
+        };
         Tensor truth;
         using (var loader = new DataLoader(data, new DataLoaderOptions(BatchSize: images, Shuffle: false, Prefetch: 0)))
         using (var batch = loader.Next())
