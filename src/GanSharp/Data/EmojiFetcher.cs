@@ -39,37 +39,23 @@ public static class EmojiFetcher
         string package = PackageFolder(style, cacheRoot);
         if (IsCached(style, cacheRoot)) return package;
         string final = Path.GetDirectoryName(package)!;
-        string emojiRoot = Path.GetDirectoryName(final)!;
-        Directory.CreateDirectory(emojiRoot);
-        string work = Path.Combine(emojiRoot, ".tmp-" + Guid.NewGuid().ToString("N")[..12]);
-        Directory.CreateDirectory(work);
-        try
+        string spec = $"{style.PackageName()}@{Version}";
+        int files = 0;
+        CacheFolder.Build(final, () => IsCached(style, cacheRoot), work =>
         {
-            string spec = $"{style.PackageName()}@{Version}";
-            Log.Info($"fetching {spec} with npm pack into {emojiRoot}");
+            Log.Info($"fetching {spec} with npm pack into {Path.GetDirectoryName(final)}");
             string tgz = NpmPack(spec, work, timeout ?? TimeSpan.FromMinutes(15));
             string staged = Path.Combine(work, "extracted");
             string imageFolder = $"img/{style.Key()}/64/";
-            int files = ExtractTgz(tgz, staged, rel =>
+            files = ExtractTgz(tgz, staged, rel =>
                 rel is "package/emoji.json" or "package/package.json" or "package/LICENSE" or "package/README.md" or "package/categories.json"
                 || rel.StartsWith("package/" + imageFolder, StringComparison.Ordinal));
             if (!File.Exists(Path.Combine(staged, "package", "emoji.json")))
                 throw new GanSharpException($"The npm package {spec} has no package/emoji.json; it is not an emoji-datasource package.");
-            try
-            {
-                Directory.Move(staged, final);
-            }
-            catch (IOException) when (IsCached(style, cacheRoot))
-            {
-                // Another process finished the same download first; its copy is complete.
-            }
-            Log.Info($"extracted {files} files of {spec} to {final}");
-            return package;
-        }
-        finally
-        {
-            try { Directory.Delete(work, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-        }
+            return staged;
+        });
+        Log.Info($"extracted {files} files of {spec} to {final}");
+        return package;
     }
 
     /// <summary>Runs <c>npm pack &lt;spec&gt;</c> in <paramref name="folder"/>; returns the path of the .tgz it wrote.</summary>

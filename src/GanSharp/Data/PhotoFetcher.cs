@@ -34,14 +34,10 @@ public static class PhotoFetcher
     {
         string final = Folder(cacheRoot);
         if (IsCached(cacheRoot)) return final;
-        string parent = Path.GetDirectoryName(final)!;
-        Directory.CreateDirectory(parent);
-        string work = Path.Combine(parent, ".tmp-" + Guid.NewGuid().ToString("N")[..12]);
-        Directory.CreateDirectory(work);
-        try
+        CacheFolder.Build(final, () => IsCached(cacheRoot), work =>
         {
             var limit = timeout ?? TimeSpan.FromMinutes(10);
-            Log.Info($"fetching {Package} with apt-get download into {parent}");
+            Log.Info($"fetching {Package} with apt-get download into {Path.GetDirectoryName(final)}");
             ExternalTool.Run("apt-get", new[] { "download", Package }, work, limit,
                 "The photographs come from Debian's python3-skimage package: run on a Debian/Ubuntu machine with apt-get, or use folder:PATH with your own photographs.",
                 "Check the apt sources (apt-get update) and the network connection to the package mirror.");
@@ -61,21 +57,9 @@ public static class PhotoFetcher
                 if (!File.Exists(source)) throw new GanSharpException($"{Package}: skimage/data/{f} is missing; its layout changed.");
                 File.Copy(source, Path.Combine(staged, f));
             }
-            try
-            {
-                if (Directory.Exists(final)) Directory.Delete(final, recursive: true); // an incomplete copy from an older list
-                Directory.Move(staged, final);
-            }
-            catch (IOException) when (IsCached(cacheRoot))
-            {
-                // Another process finished first; its copy is complete.
-            }
-            Log.Info($"extracted {Files.Count} photographs to {final}");
-            return final;
-        }
-        finally
-        {
-            try { Directory.Delete(work, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-        }
+            return staged;
+        });
+        Log.Info($"extracted {Files.Count} photographs to {final}");
+        return final;
     }
 }
