@@ -73,17 +73,13 @@ public static class InversionBench
         var phi = LoadFeatures(Arg("--features", "auto"), assets, g);
         var all = DatasetResolver.Resolve(Arg("--data", "fashion-mnist:test"),
             new DatasetResolveOptions(g.Output.Height, ImageModes.FromChannels(g.Output.Channels), BundledRoot: Path.Combine(assets, "samples")));
-        int picked = Math.Min(images, all.Count);
         var data = Arg("--pick", "first") switch
         {
-            "first" => all.Take(picked),
-            "spread" => all.Subset(Enumerable.Range(0, picked).Select(i => (int)((long)i * all.Count / picked)), $"{all.Name}[every {all.Count / Math.Max(1, picked)}th]"),
+            "first" => all.Take(images),
+            "spread" => all.Spread(images),
             var other => throw new GanSharpException($"--pick {other}: use first or spread"),
         };
-        Tensor truth;
-        using (var loader = new DataLoader(data, new DataLoaderOptions(BatchSize: images, Shuffle: false, Prefetch: 0)))
-        using (var batch = loader.Next())
-            truth = batch.Images.detach().clone(); // [N, C, H, W]
+        var truth = DataLoader.LoadAll(data); // [N, C, H, W]
         images = (int)truth.shape[0];
 
         Console.WriteLine($"{report.Decision}; threads {get_num_threads()}; generator {generatorPath}; {images} images of {data.Name}; " +

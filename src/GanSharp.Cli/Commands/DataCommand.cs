@@ -133,9 +133,7 @@ public static class DataCommand
         if (count < 1) throw new GanSharpException($"--count {count}: must be positive");
         using var scope = NewDisposeScope();
         var pick = seed == 0 ? d.Take(Math.Min(count, d.Count)) : d.Shuffle(seed).Take(Math.Min(count, d.Count));
-        using var loader = new DataLoader(pick, new DataLoaderOptions(BatchSize: pick.Count, Shuffle: false, Prefetch: 0));
-        using var batch = loader.Next();
-        var images = batch.Images; // [N, C, H, W]
+        var images = DataLoader.LoadAll(pick); // [N, C, H, W]
         var captions = Enumerable.Range(0, pick.Count).Select(i =>
         {
             int label = pick.LabelOf(i);

@@ -51,10 +51,7 @@ public sealed class InversionDemoSection : IDemoSection
         var phi = new FeatureNetworkPerceptual(FeatureNetwork.Load(fPath, demo.Device));
         var data = DatasetResolver.Resolve("bundled:fashion-mnist", new DatasetResolveOptions(BundledRoot: Path.Combine(demo.AssetsFolder, "samples"))).Take(Images);
         using var scope = NewDisposeScope();
-        Tensor truth;
-        using (var loader = new DataLoader(data, new DataLoaderOptions(BatchSize: Images, Shuffle: false, Prefetch: 0), demo.Device))
-        using (var batch = loader.Next())
-            truth = batch.Images.detach().clone(); // [8, 1, 28, 28]
+        var truth = DataLoader.LoadAll(data, demo.Device); // [8, 1, 28, 28]
         var options = new InversionOptions(LatentSpace.W, Steps, BatchSize: Images);
         var multi = new MultiCodeOptions(Codes, Layer: 1);
 
@@ -94,14 +91,10 @@ public sealed class InversionDemoSection : IDemoSection
         }
         var g = GanCheckpoint.Open(Ckpt("stylegan-emoji")).LoadGenerator(demo.Device);
         var phi = new FeatureNetworkPerceptual(FeatureNetwork.Load(Ckpt("features-emoji"), demo.Device));
-        var all = DatasetResolver.Resolve("bundled:emoji:twitter",
-            new DatasetResolveOptions(g.Output.Height, ImageMode.Rgb, BundledRoot: Path.Combine(demo.AssetsFolder, "samples")));
-        var data = all.Subset(Enumerable.Range(0, Math.Min(Images, all.Count)).Select(i => i * all.Count / Math.Min(Images, all.Count))); // spread over the categories
+        var data = DatasetResolver.Resolve("bundled:emoji:twitter",
+            new DatasetResolveOptions(g.Output.Height, ImageMode.Rgb, BundledRoot: Path.Combine(demo.AssetsFolder, "samples"))).Spread(Images); // across the categories
         using var scope = NewDisposeScope();
-        Tensor truth;
-        using (var loader = new DataLoader(data, new DataLoaderOptions(BatchSize: Images, Shuffle: false, Prefetch: 0), demo.Device))
-        using (var batch = loader.Next())
-            truth = batch.Images.detach().clone(); // [8, 3, H, W]
+        var truth = DataLoader.LoadAll(data, demo.Device); // [8, 3, H, W]
         var encoder = EncoderCheckpoint.Open(Ckpt(EncoderAsset), EncoderMethod.MethodName);
         var e = encoder.Load(demo.Device);
         var sw = Stopwatch.StartNew();

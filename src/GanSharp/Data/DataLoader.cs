@@ -28,6 +28,18 @@ public sealed class DataLoader : IDisposable
     LoaderPosition position;
     bool disposed;
 
+    /// <summary>
+    /// Every image of a small <paramref name="dataset"/>, in order, as one tensor <c>[N, C, H, W]</c> on
+    /// <paramref name="device"/> (the CPU when null), owned by the caller's dispose scope.
+    /// </summary>
+    public static Tensor LoadAll(IImageDataset dataset, Device? device = null)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        using var loader = new DataLoader(dataset, new DataLoaderOptions(BatchSize: dataset.Count, Shuffle: false, Prefetch: 0), device);
+        using var batch = loader.Next();
+        return batch.Images.detach().clone();
+    }
+
     /// <summary>Creates a loader at epoch 0, batch 0.</summary>
     /// <param name="dataset">The images; must hold at least one full batch when <see cref="DataLoaderOptions.DropLast"/> is set.</param>
     /// <param name="options">Batching options; null uses the defaults.</param>

@@ -39,6 +39,18 @@ public static class DatasetViews
         return new Subset(source, Enumerable.Range(0, n), $"{source.Name}[:{n}]");
     }
 
+    /// <summary>
+    /// <paramref name="count"/> items evenly spaced over the dataset (all of them when fewer): a sample across the
+    /// categories of a set ordered by category, such as the emoji sets.
+    /// </summary>
+    public static Subset Spread(this IImageDataset source, int count)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        if (count < 0) throw new GanSharpException($"spread {count} over {source.Name}: count must not be negative");
+        int n = Math.Min(count, source.Count);
+        return new Subset(source, Enumerable.Range(0, n).Select(i => (int)((long)i * source.Count / n)), $"{source.Name}[every {source.Count / Math.Max(1, n)}th]");
+    }
+
     /// <summary>All items in a seeded random order.</summary>
     public static Subset Shuffle(this IImageDataset source, ulong seed)
     {

@@ -87,7 +87,7 @@ public class InversionCommandTests
             Assert.Equal("w", info.Space);
             Assert.Equal(new long[] { 2, 64 }, tensors["codes"].shape);
         }
-        // A slim export (networks only) inverts exactly as the training checkpoint does, and cannot be resumed from.
+        // A slim export holds the networks only (no optimiser or resume state) and inverts exactly as the training checkpoint does.
         (code, output, err) = await CliTests.Run("export", "-c", checkpoint, "-o", dir.Combine("slim"));
         Assert.True(code == 0, err + output);
         var slim = GanSharp.Checkpoints.CheckpointReader.Open(dir.Combine("slim")).Manifest;

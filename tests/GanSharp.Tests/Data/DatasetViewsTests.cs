@@ -17,6 +17,29 @@ public class DatasetViewsTests
     }
 
     [Fact]
+    public void SpreadTakesEvenlySpacedItemsAndAllWhenFewer()
+    {
+        var ds = new SyntheticDataset(100);
+        Assert.Equal(new[] { 0, 25, 50, 75 }, Ids(ds.Spread(4)));
+        Assert.Equal(new[] { 0, 33, 66 }, Ids(ds.Spread(3)));
+        Assert.Equal(Enumerable.Range(0, 100), Ids(ds.Spread(500)));
+        Assert.Empty(Ids(ds.Spread(0)));
+        Assert.Throws<GanSharpException>(() => ds.Spread(-1));
+    }
+
+    [Fact]
+    public void LoadAllStacksEveryImageInOrder()
+    {
+        GanSharp.Platform.TorchRuntime.EnsureInitialized();
+        using var scope = TorchSharp.torch.NewDisposeScope();
+        var ds = new SyntheticDataset(5, channels: 2, size: 3).Subset(new[] { 4, 1, 3 });
+        var all = DataLoader.LoadAll(ds); // [3, 2, 3, 3]
+        Assert.Equal(new long[] { 3, 2, 3, 3 }, all.shape);
+        Assert.Equal(new[] { 4, 1, 3 }.Select(SyntheticDataset.ValueOf), Enumerable.Range(0, 3).Select(i => all[i, 1, 2, 0].item<float>()));
+        Assert.True((all - all[.., .., ..1, ..1]).abs().max().item<float>() == 0f); // every pixel of an image holds its value
+    }
+
+    [Fact]
     public void ClassFilterKeepsOnlyThoseLabels()
     {
         var ds = new SyntheticDataset(30, classes: 3);
