@@ -43,6 +43,9 @@ public static class DatasetResolver
         return spec.Kind switch
         {
             DatasetKind.FashionMnist => Resolve(spec with { Split = DatasetSplit.Test }, options, SampleBundle.FashionMnistFolder(root)),
+            DatasetKind.Emoji when spec.Split is not null =>
+                throw new GanSharpException($"{text}: the bundled emoji samples carry a trimmed catalog, so the train/heldout split cannot be computed on them",
+                    $"fetch the full set (`gansharp data fetch emoji:{spec.Argument}`) and use {spec}"),
             DatasetKind.Emoji when EmojiStyles.Parse(spec.Argument!) is var style =>
                 ApplyClass(EmojiDataset.Open(SampleBundle.EmojiFolder(root, style), style, EmojiOptions(options)), spec),
             _ => throw new GanSharpException($"{text}: only fashion-mnist and emoji samples are bundled"),
@@ -68,7 +71,10 @@ public static class DatasetResolver
                 if (!EmojiFetcher.IsCached(style, options.CacheRoot) && !options.AllowDownload)
                     throw new GanSharpException($"emoji:{style.Key()} is not in the cache ({EmojiFetcher.PackageFolder(style, options.CacheRoot)})",
                         $"run `gansharp data fetch emoji:{style.Key()}` (uses npm), or use bundled:emoji:{style.Key()}");
-                return ApplyClass(EmojiDataset.Download(style, EmojiOptions(options), options.CacheRoot), spec);
+                var emoji = EmojiDataset.Download(style, EmojiOptions(options), options.CacheRoot);
+                if (spec.Split is DatasetSplit split)
+                    emoji = EmojiSplit.Apply(emoji, split, EmojiCatalog.Load(Path.Combine(emoji.PackageFolder, "emoji.json")));
+                return ApplyClass(emoji, spec);
             case DatasetKind.Photos:
                 if (!PhotoFetcher.IsCached(options.CacheRoot) && !options.AllowDownload)
                     throw new GanSharpException($"photos are not in the cache ({PhotoFetcher.Folder(options.CacheRoot)})",

@@ -29,7 +29,7 @@ public enum DatasetKind
 public sealed record DatasetSpec(DatasetKind Kind, string? Argument = null, DatasetSplit? Split = null, int? Class = null)
 {
     /// <summary>The accepted forms, for help texts and error hints.</summary>
-    public const string Forms = "fashion-mnist[:train|test][:CLASS], folder:PATH, emoji:VENDOR, photos";
+    public const string Forms = "fashion-mnist[:train|test][:CLASS], folder:PATH, emoji:VENDOR[:train|heldout], photos";
 
     /// <summary>Parses and validates <paramref name="text"/>; a malformed spec is a <see cref="GanSharpException"/>.</summary>
     public static DatasetSpec Parse(string text)
@@ -44,7 +44,7 @@ public sealed record DatasetSpec(DatasetKind Kind, string? Argument = null, Data
         {
             "fashion-mnist" or "fashionmnist" or "fmnist" => ParseFashionMnist(text, rest),
             "folder" => new DatasetSpec(DatasetKind.Folder, rest),   // the whole rest is the path (it may contain ':')
-            "emoji" => new DatasetSpec(DatasetKind.Emoji, rest?.ToLowerInvariant()),
+            "emoji" => ParseEmoji(text, rest),
             "photos" when rest is null => new DatasetSpec(DatasetKind.Photos),
             "photos" => throw Error(text, "photos takes no argument"),
             _ => throw Error(text, $"unknown dataset kind '{kindText}'"),
@@ -88,7 +88,7 @@ public sealed record DatasetSpec(DatasetKind Kind, string? Argument = null, Data
                 if (string.IsNullOrWhiteSpace(Argument)) throw new GanSharpException("emoji: needs a vendor, e.g. emoji:google");
                 if (!Argument.All(ch => char.IsAsciiLetterOrDigit(ch) || ch is '-' or '_'))
                     throw new GanSharpException($"emoji vendor '{Argument}' must be letters, digits, '-' or '_'");
-                if (Split != null || Class != null) throw new GanSharpException("emoji: takes a vendor only (no split or class)");
+                if (Class != null) throw new GanSharpException("emoji: takes a vendor and optionally train or heldout (no class)");
                 break;
             case DatasetKind.Photos:
                 if (Argument != null || Split != null || Class != null) throw new GanSharpException("photos takes no argument, split or class");
@@ -106,7 +106,7 @@ public sealed record DatasetSpec(DatasetKind Kind, string? Argument = null, Data
             + (Split is DatasetSplit sp ? ":" + (sp == DatasetSplit.Train ? "train" : "test") : "")
             + (Class is int c ? ":" + c.ToString(CultureInfo.InvariantCulture) : ""),
         DatasetKind.Folder => "folder:" + Argument,
-        DatasetKind.Emoji => "emoji:" + Argument,
+        DatasetKind.Emoji => "emoji:" + Argument + (Split is DatasetSplit es ? ":" + EmojiSplit.Key(es) : ""),
         DatasetKind.Photos => "photos",
         _ => Kind.ToString(),
     };
@@ -135,6 +135,20 @@ public sealed record DatasetSpec(DatasetKind Kind, string? Argument = null, Data
     }
 
     /// <summary>Matches class names loosely: case and punctuation are ignored (<c>sneaker</c>, <c>ankle-boot</c>, <c>tshirt-top</c>).</summary>
+    static DatasetSpec ParseEmoji(string text, string? rest)
+    {
+        if (rest is null) return new DatasetSpec(DatasetKind.Emoji);
+        var parts = rest.Split(':');
+        if (parts.Length > 2) throw Error(text, "emoji takes a vendor and optionally a split: emoji:VENDOR[:train|heldout]");
+        DatasetSplit? split = parts.Length == 1 ? null : parts[1].Trim().ToLowerInvariant() switch
+        {
+            "train" => DatasetSplit.Train,
+            "heldout" or "held-out" => DatasetSplit.Test,
+            _ => throw Error(text, $"'{parts[1]}' is not an emoji split (train, heldout)"),
+        };
+        return new DatasetSpec(DatasetKind.Emoji, parts[0].Trim().ToLowerInvariant(), split);
+    }
+
     static bool TryClassByName(string seg, out int label)
     {
         string key = Normalize(seg);

@@ -17,9 +17,10 @@ public sealed class EmojiDataset : IImageDataset
     readonly ImageReadOptions readOptions;
     readonly PixelCache cache;
 
-    EmojiDataset(string packageFolder, EmojiStyle style, EmojiEntry[] entries, IReadOnlyList<string> classNames, EmojiDatasetOptions options)
+    EmojiDataset(string packageFolder, EmojiStyle style, EmojiEntry[] entries, IReadOnlyList<string> classNames, EmojiDatasetOptions options,
+        string? view = null)
     {
-        PackageFolder = packageFolder; Style = style; this.entries = entries; ClassNames = classNames; Options = options;
+        PackageFolder = packageFolder; Style = style; this.entries = entries; ClassNames = classNames; Options = options; View = view;
         ImageFolder = Path.Combine(packageFolder, "img", style.Key(), "64");
         var classIndex = classNames.Select((c, i) => (c, i)).ToDictionary(t => t.c, t => t.i, StringComparer.Ordinal);
         labels = entries.Select(e => classIndex[e.Category]).ToArray();
@@ -87,8 +88,11 @@ public sealed class EmojiDataset : IImageDataset
         return (a.Select(shared), b.Select(shared));
     }
 
-    /// <summary>A view holding exactly <paramref name="codePoints"/>, in that order; class names are kept.</summary>
-    public EmojiDataset Select(IEnumerable<string> codePoints)
+    /// <summary>
+    /// A view holding exactly <paramref name="codePoints"/>, in that order; class names are kept. <paramref name="view"/>
+    /// names the view (e.g. <c>train</c>): it is appended to <see cref="Name"/>.
+    /// </summary>
+    public EmojiDataset Select(IEnumerable<string> codePoints, string? view = null)
     {
         ArgumentNullException.ThrowIfNull(codePoints);
         var picked = codePoints.Select(cp =>
@@ -97,7 +101,7 @@ public sealed class EmojiDataset : IImageDataset
             return i >= 0 ? entries[i] : throw new GanSharpException($"{Name} has no emoji with code point {cp}.");
         }).ToArray();
         if (picked.Length == 0) throw new GanSharpException($"A selection of {Name} must hold at least one emoji.");
-        return new EmojiDataset(PackageFolder, Style, picked, ClassNames, Options);
+        return new EmojiDataset(PackageFolder, Style, picked, ClassNames, Options, view ?? View);
     }
 
     /// <summary>The package folder (with <c>emoji.json</c>).</summary>
@@ -126,7 +130,10 @@ public sealed class EmojiDataset : IImageDataset
         indexByCodePoint.TryGetValue(unified.Trim().ToUpperInvariant(), out int i) ? i : -1;
 
     /// <inheritdoc />
-    public string Name => $"emoji-{Style.Key()}";
+    public string Name => $"emoji-{Style.Key()}" + (View is null ? "" : "-" + View);
+
+    /// <summary>The name of this view of the set (e.g. <c>train</c> or <c>heldout</c>), or null for the whole set.</summary>
+    public string? View { get; }
 
     /// <inheritdoc />
     public int Count => entries.Length;

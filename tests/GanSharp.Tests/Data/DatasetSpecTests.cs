@@ -15,6 +15,8 @@ public class DatasetSpecTests
     [InlineData("folder:/data/faces", DatasetKind.Folder, "/data/faces", null, null)]
     [InlineData("folder:C:\\data:x", DatasetKind.Folder, "C:\\data:x", null, null)]
     [InlineData("emoji:google", DatasetKind.Emoji, "google", null, null)]
+    [InlineData("emoji:google:train", DatasetKind.Emoji, "google", DatasetSplit.Train, null)]
+    [InlineData("emoji:Twitter:heldout", DatasetKind.Emoji, "twitter", DatasetSplit.Test, null)]
     [InlineData("photos", DatasetKind.Photos, null, null, null)]
     public void ParsesTheDocumentedForms(string text, DatasetKind kind, string? argument, DatasetSplit? split, int? cls)
     {
@@ -34,6 +36,8 @@ public class DatasetSpecTests
     [InlineData("folder", "needs a path")]
     [InlineData("emoji", "needs a vendor")]
     [InlineData("emoji:goo gle", "must be letters")]
+    [InlineData("emoji:google:test2", "not an emoji split")]
+    [InlineData("emoji:google:train:1", "optionally a split")]
     [InlineData("photos:astronaut", "photos takes no argument")]
     public void RejectsMalformedSpecsWithAClearMessage(string text, string problem)
     {
