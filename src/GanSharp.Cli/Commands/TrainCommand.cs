@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using GanSharp.Checkpoints;
 using GanSharp.Data;
+using GanSharp.Nn;
 using GanSharp.Imaging;
 using GanSharp.Losses;
 using GanSharp.Methods.Synthesis.Gan;
@@ -39,7 +40,7 @@ public static class TrainCommand
 
     static Command Gan(CliContext ctx)
     {
-        var cmd = new Command("gan", "Train a GAN: --arch dcgan, --loss ns|minimax|wgan|wgan-gp|lsgan|hinge, --data " + DatasetResolver.Forms);
+        var cmd = new Command("gan", "Train a GAN: --arch dcgan|stylegan|stylegan2, --loss ns|minimax|wgan|wgan-gp|lsgan|hinge, --data " + DatasetResolver.Forms);
         var preset = new Option<string?>("--preset") { Description = "Named settings: " + string.Join(", ", GanPresets.All.Keys) };
         var data = new Option<string?>("--data") { Description = "Dataset spec: " + DatasetResolver.Forms };
         var arch = new Option<string?>("--arch") { Description = "Architecture: " + string.Join(", ", GanArchitecture.Names) };
@@ -65,8 +66,9 @@ public static class TrainCommand
         var nan = new Option<string>("--nan") { Description = "On NaN/Inf: rollback (to the last checkpoint) or stop", DefaultValueFactory = _ => "rollback" };
         var dryRun = new Option<bool>("--dry-run") { Description = "Print the resolved configuration and exit" };
         var assets = new Option<string?>("--assets") { Description = "Bundled assets folder (for bundled: data)" };
+        var augment = new Option<string?>("--augment") { Description = "Differentiable augmentation of D's inputs (DiffAugment): color,translation,cutout | all | none" };
         var conv = ConvPathOption.Create();
-        foreach (var o in new Option[] { preset, data, arch, loss, size, gray, width, latent, steps, batch, lr, critic, r1, ema, seed, sampleEvery, checkpointEvery, desc, runs, resume, nan, dryRun, assets, conv, beta1, beta2 })
+        foreach (var o in new Option[] { preset, data, arch, loss, size, gray, width, latent, steps, batch, lr, critic, r1, ema, seed, sampleEvery, checkpointEvery, desc, runs, resume, nan, dryRun, assets, conv, beta1, beta2, augment })
             cmd.Options.Add(o);
         var compute = ComputeOptions.AddTo(cmd);
         cmd.SetAction((parse, cancel) =>
@@ -75,7 +77,7 @@ public static class TrainCommand
                 parse.GetValue(size), parse.GetValue(gray), parse.GetValue(width), parse.GetValue(latent), parse.GetValue(steps),
                 parse.GetValue(batch), parse.GetValue(lr), parse.GetValue(critic), parse.GetValue(r1), parse.GetValue(ema),
                 parse.GetValue(seed), parse.GetValue(sampleEvery), parse.GetValue(checkpointEvery), parse.GetValue(desc),
-                parse.GetValue(beta1), parse.GetValue(beta2));
+                parse.GetValue(beta1), parse.GetValue(beta2), parse.GetValue(augment) is { } au ? DiffAugment.Format(DiffAugment.Parse(au)) : null);
             var nanPolicy = parse.GetValue(nan)!.ToLowerInvariant() switch
             {
                 "rollback" => NanPolicy.Rollback,
@@ -96,7 +98,8 @@ public static class TrainCommand
                 BundledRoot: BundledAssets.SamplesOrNull(parse.GetValue(assets)), ExactSize: true));
             var shape = new ImageShape(dataset.Channels, dataset.Height, dataset.Width);
             var options = new GanOptions(settings.Loss!.Value, settings.CriticSteps, LearningRate: settings.LearningRate,
-                Beta1: settings.Beta1, Beta2: settings.Beta2, R1Gamma: settings.R1Gamma ?? 0, EmaBeta: settings.EmaBeta ?? 0.999).Validate();
+                Beta1: settings.Beta1, Beta2: settings.Beta2, R1Gamma: settings.R1Gamma ?? 0, EmaBeta: settings.EmaBeta ?? 0.999,
+                Augment: DiffAugment.Parse(settings.Augment)).Validate();
             var training = new TrainingOptions(Steps: settings.Steps!.Value, BatchSize: settings.Batch!.Value, Seed: settings.Seed!.Value,
                 SampleEvery: settings.SampleEvery!.Value, CheckpointEvery: settings.CheckpointEvery!.Value, Nan: nanPolicy).Validate();
             var architecture = GanArchitecture.Default(settings.Arch!, shape, options.Loss, settings.Width, settings.Latent);

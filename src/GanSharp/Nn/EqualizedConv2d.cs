@@ -71,6 +71,9 @@ public sealed class EqualizedConv2d : nn.Module<Tensor, Tensor>, IPaddingHook
     /// <summary>The stored bias <c>[out]</c>, or null.</summary>
     public Parameter? Bias => bias;
 
+    /// <summary>The weight as the convolution uses it: the stored weight times its equalized-lr scale, <c>[out, in, k, k]</c>.</summary>
+    public Tensor EffectiveWeight() => weight * weightScale;
+
     /// <summary>Convolves <c>[N, in, H, W]</c> to <c>[N, out, H + 2p − k + 1, W + 2p − k + 1]</c>.</summary>
     public override Tensor forward(Tensor input)
     {

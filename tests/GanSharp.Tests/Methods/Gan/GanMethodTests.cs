@@ -161,11 +161,11 @@ public class StyleGanTrainingTests
         public string IdOf(int index) => "#" + index;
     }
 
-    static GanMethod Tiny()
+    static GanMethod Tiny(string archName, GanSharp.Nn.DiffAugmentPolicy augment)
     {
         TorchRuntime.EnsureInitialized();
-        var arch = GanArchitecture.Default("stylegan", new ImageShape(3, 8, 8), AdversarialLoss.NonSaturating, width: 16, latent: 8);
-        var method = arch.CreateMethod(new GanOptions(R1Gamma: 1, R1Interval: 2), CPU);
+        var arch = GanArchitecture.Default(archName, new ImageShape(3, 8, 8), AdversarialLoss.NonSaturating, width: 16, latent: 8);
+        var method = arch.CreateMethod(new GanOptions(R1Gamma: 1, R1Interval: 2, Augment: augment), CPU);
         // Same weights in every run whatever other tests do with torch's global generator meanwhile.
         using var init = new TorchSharp.torch.Generator(9);
         using (no_grad())
@@ -175,14 +175,16 @@ public class StyleGanTrainingTests
         return method;
     }
 
-    [Fact]
-    public void StyleGanTrainsWithMixingR1AndExactResume()
+    [Theory]
+    [InlineData("stylegan", GanSharp.Nn.DiffAugmentPolicy.None)]
+    [InlineData("stylegan2", GanSharp.Nn.DiffAugmentPolicy.All)]
+    public void StyleGanTrainsWithMixingR1AndExactResume(string archName, GanSharp.Nn.DiffAugmentPolicy augment)
     {
         using var dir = new ScratchFolder("stylegan");
         var o = new TrainingOptions(Steps: 4, BatchSize: 4, LogEvery: 1, SampleEvery: 0, CheckpointEvery: 2, KeepCheckpoints: 0, SampleCount: 4, Prefetch: 0);
         IReadOnlyList<StatsRecord> Run(string root, long steps, string? resume)
         {
-            using var method = Tiny();
+            using var method = Tiny(archName, augment);
             var trainer = new Trainer(method, new Blobs(), o with { Steps = steps }, CPU);
             using var run = resume == null ? RunFolder.Create(root, "gan", "s", trainer.ResolvedConfig(), tensorBoard: false)
                 : RunFolder.Open(Directory.GetDirectories(root).Single(), tensorBoard: false);

@@ -8,12 +8,12 @@ using GanSharp.Models;
 namespace GanSharp.Methods.Synthesis.Gan;
 
 /// <summary>What a GAN checkpoint records to rebuild its networks: the architecture name and its config.</summary>
-/// <param name="Arch"><c>dcgan</c> or <c>stylegan</c>.</param>
+/// <param name="Arch"><c>dcgan</c>, <c>stylegan</c> or <c>stylegan2</c>.</param>
 /// <param name="Config">The architecture's config record as JSON.</param>
 public sealed record GanArchitecture(string Arch, JsonElement Config)
 {
     /// <summary>Known architecture names.</summary>
-    public static readonly string[] Names = { "dcgan", "stylegan" };
+    public static readonly string[] Names = { "dcgan", "stylegan", "stylegan2" };
 
     /// <summary>
     /// The default architecture for an image shape and loss. <paramref name="width"/> and <paramref name="latent"/>
@@ -34,11 +34,13 @@ public sealed record GanArchitecture(string Arch, JsonElement Config)
                 if (latent is int z) c = c with { LatentSize = z };
                 return new GanArchitecture("dcgan", c.Validate().ToJson());
             case "stylegan":
+            case "stylegan2":
                 var sc = new StyleGanConfig(Resolution: image.Height, Channels: image.Channels);
                 if (latent is int zs) sc = sc with { LatentSize = zs, StyleSize = zs };
                 // --width sets the widest layer (the cap); the base follows so that the cap is reached at 4-8 px.
-                if (width is int ws) sc = sc with { MaxChannels = ws, ChannelBase = ws * 4 };
-                return new GanArchitecture("stylegan", JsonSerializer.SerializeToElement(sc.Validate(), Checkpoints.CheckpointManifest.JsonOptions));
+                // StyleGAN2 keeps the cap up to 8 px (its skip generator spends less at the top resolution).
+                if (width is int ws) sc = sc with { MaxChannels = ws, ChannelBase = ws * (arch.Equals("stylegan2", StringComparison.OrdinalIgnoreCase) ? 8 : 4) };
+                return new GanArchitecture(arch.ToLowerInvariant(), JsonSerializer.SerializeToElement(sc.Validate(), Checkpoints.CheckpointManifest.JsonOptions));
             default:
                 throw new GanSharpException($"--arch {arch}: unknown architecture", "use one of: " + string.Join(", ", Names));
         }
@@ -49,6 +51,7 @@ public sealed record GanArchitecture(string Arch, JsonElement Config)
     {
         "dcgan" => new DcganGenerator(DcganConfig.FromJson(Config)),
         "stylegan" => new StyleGanGenerator(StyleGanModels.ReadConfig(Config)),
+        "stylegan2" => new StyleGan2Generator(StyleGanModels.ReadConfig(Config)),
         _ => throw new GanSharpException($"unknown architecture '{Arch}'"),
     };
 
@@ -57,6 +60,7 @@ public sealed record GanArchitecture(string Arch, JsonElement Config)
     {
         "dcgan" => new DcganDiscriminator(DcganConfig.FromJson(Config)),
         "stylegan" => new StyleGanDiscriminator(StyleGanModels.ReadConfig(Config)),
+        "stylegan2" => new StyleGanDiscriminator(StyleGanModels.ReadConfig(Config), residual: true),
         _ => throw new GanSharpException($"unknown architecture '{Arch}'"),
     };
 
@@ -64,7 +68,7 @@ public sealed record GanArchitecture(string Arch, JsonElement Config)
     /// Whether every convolution of this architecture's networks goes through <see cref="Nn.ConvOps"/> (StyleGAN's
     /// equalized layers), the form oneDNN computes correctly here; DCGAN's transposed convolutions do not.
     /// </summary>
-    public bool AllConvolutionsChannelPadded => Arch == "stylegan";
+    public bool AllConvolutionsChannelPadded => Arch is "stylegan" or "stylegan2";
 
     /// <summary>
     /// The worst relative error, against float64 twins with the same weights, of a fresh generator and discriminator of

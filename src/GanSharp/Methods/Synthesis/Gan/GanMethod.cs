@@ -95,8 +95,8 @@ public sealed class GanMethod : ITrainingMethod
         using (no_grad()) fake = Fakes(n, ctx); // [N, C, H, W]
         bool r1Now = o.R1Gamma > 0 && ctx.Step % o.R1Interval == 0;
         var realIn = r1Now ? real.detach().requires_grad_(true) : real;
-        var realScores = d.Score(realIn); // [N]
-        var fakeScores = d.Score(fake);   // [N]
+        var realScores = Score(realIn, ctx); // [N]
+        var fakeScores = Score(fake, ctx);   // [N]
         var dLoss = AdversarialLosses.DiscriminatorLoss(o.Loss, realScores, fakeScores);
         var total = dLoss;
         if (o.Loss == AdversarialLoss.WganGp && o.GradientPenaltyWeight > 0)
@@ -126,7 +126,7 @@ public sealed class GanMethod : ITrainingMethod
         {
             optG.zero_grad();
             var gen = Fakes(n, ctx, trackMean: true);
-            var gLoss = AdversarialLosses.GeneratorLoss(o.Loss, d.Score(gen));
+            var gLoss = AdversarialLosses.GeneratorLoss(o.Loss, Score(gen, ctx));
             gLoss.backward();
             if (o.GradientClipNorm > 0) nn.utils.clip_grad_norm_(g.Module.parameters(), o.GradientClipNorm);
             optG.step();
@@ -144,6 +144,10 @@ public sealed class GanMethod : ITrainingMethod
     /// Fakes for a training step, every random draw from the step's stream (so resume is exact). Style generators get
     /// style mixing regularisation and, on generator steps, the tracked mean latent update.
     /// </summary>
+    /// <summary>D's scores <c>[N]</c> of images seen through the differentiable augmentation (when one is set).</summary>
+    Tensor Score(Tensor images, StepContext ctx) =>
+        o.Augment == Nn.DiffAugmentPolicy.None ? d.Score(images) : d.Score(Nn.DiffAugment.Apply(images, o.Augment, ctx.Rng));
+
     Tensor Fakes(long n, StepContext ctx, bool trackMean = false)
     {
         if (g is not IStyleGenerator sg) return g.Generate(g.SampleLatents(n, ctx.Rng, device));

@@ -20,6 +20,7 @@ namespace GanSharp.Methods.Synthesis.Gan;
 /// <param name="EmaBeta">Decay of the generator's EMA copy used for samples (0: the EMA copy follows the generator exactly);
 /// ramped up as min(β, (1 + t)/(10 + t)) over the first generator updates t.</param>
 /// <param name="GradientClipNorm">Clip both networks' gradient norms to this value (0: off).</param>
+/// <param name="Augment">Differentiable augmentation (DiffAugment) of every image D sees, real and fake, in D and G steps; None: off.</param>
 public sealed record GanOptions(
     AdversarialLoss Loss = AdversarialLoss.NonSaturating,
     int? CriticSteps = null,
@@ -32,7 +33,8 @@ public sealed record GanOptions(
     double R1Gamma = 0,
     int R1Interval = 16,
     double EmaBeta = 0.999,
-    double GradientClipNorm = 0)
+    double GradientClipNorm = 0,
+    Nn.DiffAugmentPolicy Augment = Nn.DiffAugmentPolicy.None)
 {
     /// <summary>These options with every null replaced by the loss's paper default.</summary>
     public GanOptions Resolve()

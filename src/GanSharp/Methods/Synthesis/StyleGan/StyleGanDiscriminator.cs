@@ -21,21 +21,27 @@ namespace GanSharp.Methods.Synthesis.StyleGan;
 public sealed class StyleGanDiscriminator : nn.Module<Tensor, Tensor>, IDiscriminator
 {
     readonly EqualizedConv2d fromRgb;                // [N, Channels, R, R] -> [N, C_R, R, R]
-    readonly ModuleList<DiscriminatorBlock> blocks;  // R -> R/2, ..., 8 -> 4
+    readonly ModuleList<nn.Module<Tensor, Tensor>> blocks;  // R -> R/2, ..., 8 -> 4
     readonly MinibatchStdDev stddev;
     readonly EqualizedConv2d conv;                   // [N, C_4 + 1, 4, 4] -> [N, C_4, 4, 4]
     readonly EqualizedLinear features;               // [N, C_4 · 16] -> [N, C_4]
     readonly EqualizedLinear score;                  // [N, C_4] -> [N, 1]
 
-    /// <summary>Builds the discriminator from a validated <paramref name="config"/>.</summary>
-    public StyleGanDiscriminator(StyleGanConfig config, string name = "stylegan_discriminator") : base(name)
+    /// <summary>
+    /// Builds the discriminator from a validated <paramref name="config"/>. <paramref name="residual"/> gives StyleGAN2's
+    /// residual blocks (Karras et al., CVPR 2020, Fig. 7c: the two convolutions plus a downsampled 1×1 skip, summed and
+    /// scaled by 1/√2).
+    /// </summary>
+    public StyleGanDiscriminator(StyleGanConfig config, string name = "stylegan_discriminator", bool residual = false) : base(name)
     {
         ArgumentNullException.ThrowIfNull(config);
         Settings = config.Validate();
         int r = config.Resolution;
         fromRgb = new EqualizedConv2d(config.Channels, config.Width(r), 1, gain: EqualizedLinear.HeGain, name: "from_rgb");
-        var list = new List<DiscriminatorBlock>();
-        for (; r > 4; r /= 2) list.Add(new DiscriminatorBlock(config.Width(r), config.Width(r / 2), $"b{r}"));
+        var list = new List<nn.Module<Tensor, Tensor>>();
+        for (; r > 4; r /= 2)
+            list.Add(residual ? new ResidualBlock(config.Width(r), config.Width(r / 2), $"b{r}") : new DiscriminatorBlock(config.Width(r), config.Width(r / 2), $"b{r}"));
+        Residual = residual;
         blocks = nn.ModuleList(list.ToArray());
         int c4 = config.Width(4);
         stddev = new MinibatchStdDev(config.MinibatchGroupSize);
@@ -48,6 +54,9 @@ public sealed class StyleGanDiscriminator : nn.Module<Tensor, Tensor>, IDiscrimi
 
     /// <summary>The architecture config.</summary>
     public StyleGanConfig Settings { get; }
+
+    /// <summary>Whether the blocks are StyleGAN2's residual blocks.</summary>
+    public bool Residual { get; }
 
     /// <inheritdoc />
     public nn.Module Module => this;
@@ -105,6 +114,35 @@ public sealed class StyleGanDiscriminator : nn.Module<Tensor, Tensor>, IDiscrimi
             x = F.leaky_relu(conv0.call(x), 0.2);
             x = F.leaky_relu(conv1.call(x), 0.2);
             return F.avg_pool2d(x, 2).MoveToOuterDisposeScope();
+        }
+    }
+
+    /// <summary>
+    /// StyleGAN2's residual block: <c>(avgpool(conv1(conv0(x))) + conv1×1(avgpool(x))) / √2</c>,
+    /// <c>[N, C_in, R, R] → [N, C_out, R/2, R/2]</c>; the skip convolution has no bias.
+    /// </summary>
+    internal sealed class ResidualBlock : nn.Module<Tensor, Tensor>
+    {
+        static readonly double Scale = 1.0 / Math.Sqrt(2.0);
+        readonly EqualizedConv2d conv0;
+        readonly EqualizedConv2d conv1;
+        readonly EqualizedConv2d skip;
+
+        public ResidualBlock(int inChannels, int outChannels, string name) : base(name)
+        {
+            conv0 = new EqualizedConv2d(inChannels, inChannels, 3, gain: EqualizedLinear.HeGain, name: "conv0");
+            conv1 = new EqualizedConv2d(inChannels, outChannels, 3, gain: EqualizedLinear.HeGain, name: "conv1");
+            skip = new EqualizedConv2d(inChannels, outChannels, 1, hasBias: false, gain: 1.0, name: "skip");
+            RegisterComponents();
+        }
+
+        public override Tensor forward(Tensor x)
+        {
+            using var scope = NewDisposeScope();
+            var s = skip.call(F.avg_pool2d(x, 2));       // [N, C_out, R/2, R/2]
+            var y = F.leaky_relu(conv0.call(x), 0.2);
+            y = F.avg_pool2d(F.leaky_relu(conv1.call(y), 0.2), 2);
+            return ((y + s) * Scale).MoveToOuterDisposeScope();
         }
     }
 }

@@ -36,15 +36,7 @@ public sealed class StyleGanGenerator : nn.Module<Tensor, Tensor>, IStyleGenerat
         ArgumentNullException.ThrowIfNull(config);
         Settings = config.Validate();
 
-        var layers = new List<(string, nn.Module<Tensor, Tensor>)> { ("pixel_norm", new PixelNorm()) };
-        for (int i = 0; i < config.MappingLayers; i++)
-        {
-            int fanIn = i == 0 ? config.LatentSize : config.StyleSize;
-            layers.Add(($"fc{i}", new EqualizedLinear(fanIn, config.StyleSize, gain: EqualizedLinear.HeGain,
-                lrMultiplier: config.MappingLrMultiplier)));
-            layers.Add(($"act{i}", nn.LeakyReLU(0.2)));
-        }
-        mapping = nn.Sequential(layers);
+        mapping = StyleSpace.BuildMapping(config);
 
         var list = new List<SynthesisBlock>();
         var shapes = new List<long[]>();
@@ -117,36 +109,18 @@ public sealed class StyleGanGenerator : nn.Module<Tensor, Tensor>, IStyleGenerat
     /// Moves w̄ toward the batch mean of <paramref name="w"/> (<c>[N, S]</c> or <c>[N, K, S]</c>):
     /// <c>w̄ ← decay · w̄ + (1 − decay) · mean(w)</c>. The trainer calls it once per generator step.
     /// </summary>
-    public void UpdateMeanLatent(Tensor w)
-    {
-        using var scope = NewDisposeScope();
-        using var _ = no_grad();
-        var batchMean = w.detach().reshape(-1, StyleSize).mean(new long[] { 0 }).to(meanLatent.dtype, meanLatent.device);
-        meanLatent.lerp_(batchMean, 1.0 - Settings.MeanLatentDecay);
-    }
+    public void UpdateMeanLatent(Tensor w) => StyleSpace.UpdateMean(meanLatent, w, Settings.MeanLatentDecay);
 
     /// <summary>Sets w̄ to the mean of <c>Map(z)</c> over <paramref name="samples"/> draws of z and returns it (<c>[S]</c>).</summary>
     public Tensor ComputeMeanLatent(int samples = 4096, Generator? rng = null)
     {
-        if (samples <= 0) throw new ArgumentOutOfRangeException(nameof(samples), "must be positive");
-        using (var scope = NewDisposeScope())
-        using (no_grad())
-        {
-            var z = randn(new long[] { samples, LatentSize }, dtype: meanLatent.dtype, device: meanLatent.device, generator: rng);
-            meanLatent.copy_(Map(z).mean(new long[] { 0 }));
-        }
+        StyleSpace.ComputeMean(meanLatent, Map, LatentSize, samples, rng);
         return MeanLatent;
     }
 
     /// <inheritdoc />
     /// <remarks>ψ = 1 returns <paramref name="ws"/> unchanged (an alias); ψ = 0 gives w̄ in every row.</remarks>
-    public Tensor Truncate(Tensor ws, double psi)
-    {
-        if (psi == 1.0) return ws.alias();
-        using var scope = NewDisposeScope();
-        var mean = meanLatent.to(ws.dtype, ws.device); // [S], broadcasts over [N, S] and [N, K, S]
-        return (mean + psi * (ws - mean)).MoveToOuterDisposeScope();
-    }
+    public Tensor Truncate(Tensor ws, double psi) => StyleSpace.Truncate(meanLatent, ws, psi);
 
     /// <summary>
     /// Style mixing regularisation: maps <paramref name="z1"/> and <paramref name="z2"/> (<c>[N, LatentSize]</c>) and,
@@ -156,29 +130,17 @@ public sealed class StyleGanGenerator : nn.Module<Tensor, Tensor>, IStyleGenerat
     /// </summary>
     public Tensor MixStyles(Tensor z1, Tensor z2, double probability, Generator? rng = null)
     {
-        if (probability is < 0 or > 1) throw new ArgumentOutOfRangeException(nameof(probability), "must be in [0, 1]");
-        int crossover = StyleCount;
-        using (no_grad())
-        {
-            if (StyleCount > 1 && rand(new long[] { 1 }, generator: rng).item<float>() < probability)
-                crossover = (int)randint(1, StyleCount, new long[] { 1 }, generator: rng).item<long>();
-        }
+        int crossover = StyleSpace.DrawCrossover(StyleCount, probability, rng);
         using var scope = NewDisposeScope();
         return CombineStyles(Map(z1), Map(z2), crossover).MoveToOuterDisposeScope();
     }
 
     /// <summary>w+ <c>[N, StyleCount, S]</c> whose rows before <paramref name="crossover"/> are w1 <c>[N, S]</c> and the rest w2.</summary>
-    public Tensor CombineStyles(Tensor w1, Tensor w2, int crossover)
-    {
-        if (crossover < 0 || crossover > StyleCount) throw new ArgumentOutOfRangeException(nameof(crossover), $"must be in [0, {StyleCount}]");
-        using var scope = NewDisposeScope();
-        var first = arange(StyleCount, device: w1.device).lt(crossover).reshape(1, StyleCount, 1); // [1, K, 1]
-        return where(first, w1.unsqueeze(1), w2.unsqueeze(1)).MoveToOuterDisposeScope();          // [N, K, S]
-    }
+    public Tensor CombineStyles(Tensor w1, Tensor w2, int crossover) => StyleSpace.Combine(w1, w2, crossover, StyleCount);
 
     /// <summary>Fresh noise for every noise input: <c>[n, 1, R_i, R_i]</c> each.</summary>
     public IReadOnlyList<Tensor> MakeNoise(long n, Generator? rng = null, Device? device = null) =>
-        noiseShapes.Select(s => randn(new[] { n }.Concat(s).ToArray(), generator: rng, device: device ?? meanLatent.device)).ToList();
+        StyleSpace.MakeNoise(noiseShapes, n, rng, device ?? meanLatent.device);
 
     /// <inheritdoc />
     public Tensor Synthesize(Tensor ws, IReadOnlyList<Tensor>? noise = null)
@@ -229,13 +191,7 @@ public sealed class StyleGanGenerator : nn.Module<Tensor, Tensor>, IStyleGenerat
         return Settings.OutputTanh ? rgb.tanh() : rgb;
     }
 
-    Tensor ToWPlus(Tensor ws)
-    {
-        if (ws.dim() == 2 && ws.shape[1] == StyleSize) return ws.unsqueeze(1).expand(-1, StyleCount, -1); // [N, K, S]
-        if (ws.dim() == 3 && ws.shape[1] == StyleCount && ws.shape[2] == StyleSize) return ws;
-        throw new ArgumentException(
-            $"styles must be w [N, {StyleSize}] or w+ [N, {StyleCount}, {StyleSize}], got [{string.Join(", ", ws.shape)}]", nameof(ws));
-    }
+    Tensor ToWPlus(Tensor ws) => StyleSpace.ToWPlus(ws, StyleSize, StyleCount);
 
     void CheckLayer(int layer)
     {
