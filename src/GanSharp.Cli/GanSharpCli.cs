@@ -61,6 +61,8 @@ public static class GanSharpCli
         root.Subcommands.Add(InvertCommand.Create(ctx));
         root.Subcommands.Add(RestoreCommand.Create(ctx));
         root.Subcommands.Add(BlendCommand.Create(ctx));
+        root.Subcommands.Add(DissectCommand.Create(ctx));
+        root.Subcommands.Add(PaintCommand.Create(ctx));
         return root;
     }
 

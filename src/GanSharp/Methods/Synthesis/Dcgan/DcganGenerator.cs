@@ -24,7 +24,7 @@ namespace GanSharp.Methods.Synthesis.Dcgan;
 /// <para>Transposed convolutions have no input padding that could be replaced per instance (their "padding" crops the
 /// output), so <see cref="PaddingHooks"/> is empty; there are no noise inputs either.</para>
 /// </remarks>
-public sealed class DcganGenerator : nn.Module<Tensor, Tensor>, IGenerator
+public sealed class DcganGenerator : nn.Module<Tensor, Tensor>, IBlockwiseGenerator
 {
     readonly nn.Module<Tensor, Tensor> project;               // [N, Z] → [N, C₀, S₀, S₀]
     readonly TorchSharp.Modules.ModuleList<nn.Module<Tensor, Tensor>> blocks; // upsampling blocks; the last makes the image
@@ -142,7 +142,12 @@ public sealed class DcganGenerator : nn.Module<Tensor, Tensor>, IGenerator
     /// <paramref name="ws"/> only enters at the projection, so it is checked but not used; from the last layer the
     /// features are returned as they are (they are the image).
     /// </summary>
-    public Tensor SynthesizeFrom(int layer, Tensor features, Tensor ws, IReadOnlyList<Tensor>? noise = null)
+    public Tensor SynthesizeFrom(int layer, Tensor features, Tensor ws, IReadOnlyList<Tensor>? noise = null) =>
+        SynthesizeFrom(layer, features, ws, noise, null);
+
+    /// <inheritdoc />
+    /// <remarks>The perturbation applies to the outputs of the blocks after <paramref name="layer"/> except the last (the image).</remarks>
+    public Tensor SynthesizeFrom(int layer, Tensor features, Tensor ws, IReadOnlyList<Tensor>? noise, Func<int, Tensor, Tensor>? perturb)
     {
         CheckLayer(layer);
         CheckNoise(noise);
@@ -154,7 +159,11 @@ public sealed class DcganGenerator : nn.Module<Tensor, Tensor>, IGenerator
                 $"features of layer {layer} must be [N, {shape.Channels}, {shape.Height}, {shape.Width}], got [{string.Join(", ", features.shape)}]",
                 nameof(features));
         var x = features;
-        for (int i = layer + 1; i < layerShapes.Length; i++) x = blocks[i - 1].call(x); // [N, C_i, H_i, W_i]
+        for (int i = layer + 1; i < layerShapes.Length; i++)
+        {
+            x = blocks[i - 1].call(x); // [N, C_i, H_i, W_i]
+            if (perturb is not null && i < layerShapes.Length - 1) x = perturb(i, x);
+        }
         return ReferenceEquals(x, features) ? features.alias() : x;
     }
 

@@ -22,7 +22,7 @@ namespace GanSharp.Methods.Synthesis.StyleGan;
 /// <see cref="FeaturesAt"/> returns the block's feature maps and its partial RGB image stacked on the channel axis,
 /// <c>[N, C_l + Channels, R, R]</c>, the whole state that <see cref="SynthesizeFrom"/> needs.</para>
 /// </remarks>
-public sealed class StyleGan2Generator : nn.Module<Tensor, Tensor>, IStyleGenerator
+public sealed class StyleGan2Generator : nn.Module<Tensor, Tensor>, IStyleGenerator, IBlockwiseGenerator
 {
     readonly Sequential mapping;                  // z [N, Z] -> w [N, S]
     readonly Parameter constant;                  // [1, C_4, 4, 4]
@@ -151,7 +151,12 @@ public sealed class StyleGan2Generator : nn.Module<Tensor, Tensor>, IStyleGenera
     }
 
     /// <inheritdoc />
-    public Tensor SynthesizeFrom(int layer, Tensor features, Tensor ws, IReadOnlyList<Tensor>? noise = null)
+    public Tensor SynthesizeFrom(int layer, Tensor features, Tensor ws, IReadOnlyList<Tensor>? noise = null) =>
+        SynthesizeFrom(layer, features, ws, noise, null);
+
+    /// <inheritdoc />
+    /// <remarks>The perturbation applies to a block's feature maps after its convolutions, before its toRGB and the next block.</remarks>
+    public Tensor SynthesizeFrom(int layer, Tensor features, Tensor ws, IReadOnlyList<Tensor>? noise, Func<int, Tensor, Tensor>? perturb)
     {
         CheckLayer(layer);
         int c = Settings.Width(Settings.BlockResolution(layer));
@@ -160,12 +165,13 @@ public sealed class StyleGan2Generator : nn.Module<Tensor, Tensor>, IStyleGenera
         using var scope = NewDisposeScope();
         var x = features.narrow(1, 0, c);                      // [N, C_l, R, R]
         var image = features.narrow(1, c, Settings.Channels);  // [N, Channels, R, R]
-        var (_, result) = RunBlocks(layer + 1, LayerCount - 1, x, image, StyleSpace.ToWPlus(ws, StyleSize, StyleCount), noise);
+        var (_, result) = RunBlocks(layer + 1, LayerCount - 1, x, image, StyleSpace.ToWPlus(ws, StyleSize, StyleCount), noise, perturb);
         return ToOutput(result).MoveToOuterDisposeScope();
     }
 
     /// <summary>Runs blocks <paramref name="from"/>..<paramref name="to"/>; (x, image) is the state after block from − 1 (null when from is 0).</summary>
-    (Tensor X, Tensor Image) RunBlocks(int from, int to, Tensor? x, Tensor? image, Tensor wplus, IReadOnlyList<Tensor>? noise)
+    (Tensor X, Tensor Image) RunBlocks(int from, int to, Tensor? x, Tensor? image, Tensor wplus, IReadOnlyList<Tensor>? noise,
+        Func<int, Tensor, Tensor>? perturb = null)
     {
         if (noise is not null && noise.Count != noiseShapes.Count)
             throw new ArgumentException($"expected {noiseShapes.Count} noise tensors (one per NoiseShapes entry), got {noise.Count}", nameof(noise));
@@ -180,7 +186,8 @@ public sealed class StyleGan2Generator : nn.Module<Tensor, Tensor>, IStyleGenera
             int row = b == 0 ? 0 : 2 * b - 1;
             // Contiguous rows: the affine GEMMs see the same layout whether ws was w, w+ or a broadcast.
             var styles = Enumerable.Range(row, block.ConvCount + 1).Select(r => wplus[.., r].contiguous()).ToArray(); // [N, S] each
-            (x, image) = block.Forward(x!, image, styles, ns);
+            int index = b;
+            (x, image) = block.Forward(x!, image, styles, ns, perturb is null ? null : t => perturb(index, t));
         }
         return (x ?? throw new InvalidOperationException("no block ran"), image!);
     }
@@ -236,7 +243,8 @@ internal sealed class StyleGan2Block : nn.Module
     /// (null for the first block), <see cref="ConvCount"/> + 1 styles <c>[N, S]</c> (convs, then toRGB), and
     /// <see cref="ConvCount"/> noise maps <c>[N or 1, 1, R, R]</c> → (x <c>[N, C, R, R]</c>, image <c>[N, 3, R, R]</c>).
     /// </summary>
-    public (Tensor X, Tensor Image) Forward(Tensor x, Tensor? image, IReadOnlyList<Tensor> styles, IReadOnlyList<Tensor> noise)
+    public (Tensor X, Tensor Image) Forward(Tensor x, Tensor? image, IReadOnlyList<Tensor> styles, IReadOnlyList<Tensor> noise,
+        Func<Tensor, Tensor>? perturb = null)
     {
         using var scope = NewDisposeScope();
         if (image is not null) x = Upsample(x);
@@ -245,6 +253,7 @@ internal sealed class StyleGan2Block : nn.Module
             x = convs[i].call(x, styles[i]);
             x = F.leaky_relu(noises[i].call(x, noise[i]) + biases[i], 0.2) * ActivationGain;
         }
+        if (perturb is not null) x = perturb(x);
         var rgb = toRgb.call(x, styles[convs.Count]) + rgbBias; // [N, 3, R, R]
         var img = image is null ? rgb : Upsample(image) + rgb;
         return (x.MoveToOuterDisposeScope(), img.MoveToOuterDisposeScope());

@@ -1,0 +1,240 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using GanSharp.IO;
+using GanSharp.Methods.Inversion;
+using GanSharp.Methods.Synthesis.StyleGan;
+using GanSharp.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+
+namespace GanSharp.Methods.Editing;
+
+/// <summary>Settings of a dissection.</summary>
+/// <param name="Layer">The synthesis block whose output units are dissected (0-based, as <see cref="IGenerator.FeaturesAt"/>).</param>
+/// <param name="Samples">Generated samples the statistics run over [Bau et al.: 10,000; 2,000 is enough for 32–64 px here].</param>
+/// <param name="BatchSize">Samples generated at once.</param>
+/// <param name="Seed">Seed of the latents (and noise), so that sample i is the same in every run and in <c>--export-samples</c>.</param>
+/// <param name="TopFraction">The threshold t_u is set so that P(a_u &gt; t_u) = this fraction over all pixels of all samples [0.01].</param>
+/// <param name="QuantilePixels">Pixels per sample and unit kept (at random) to estimate t_u; the rest of the work streams.</param>
+/// <param name="RankedUnits">Units listed per concept in the result.</param>
+public sealed record DissectionOptions(int Layer, int Samples = 2000, int BatchSize = 50, ulong Seed = 1, double TopFraction = 0.01,
+    int QuantilePixels = 64, int RankedUnits = 20)
+{
+    /// <summary>Throws a <see cref="GanSharpException"/> naming the first invalid setting.</summary>
+    public DissectionOptions Validate()
+    {
+        if (Samples < 1) throw new GanSharpException($"dissection: {Samples} samples; must be at least 1");
+        if (BatchSize < 1) throw new GanSharpException($"dissection: batch size {BatchSize}; must be at least 1");
+        if (!(TopFraction > 0 && TopFraction < 1)) throw new GanSharpException($"dissection: top fraction {TopFraction}; must be in (0, 1)");
+        if (QuantilePixels < 1) throw new GanSharpException($"dissection: {QuantilePixels} quantile pixels; must be at least 1");
+        if (RankedUnits < 1) throw new GanSharpException($"dissection: {RankedUnits} ranked units; must be at least 1");
+        return this;
+    }
+}
+
+/// <summary>One unit's dissection: its threshold, typical active level, and best-matching concept.</summary>
+/// <param name="Unit">Channel index at the layer.</param>
+/// <param name="Threshold">t_u: P(a_u &gt; t_u) = the top fraction (activations upsampled to image size).</param>
+/// <param name="ActiveLevel">Mean of a_u where a_u &gt; t_u: the value GAN Paint writes to insert the unit's concept.</param>
+/// <param name="BestConcept">The concept with the highest IoU.</param>
+/// <param name="Iou">That IoU.</param>
+public sealed record UnitScore(int Unit, double Threshold, double ActiveLevel, string BestConcept, double Iou);
+
+/// <summary>A unit's IoU with one concept.</summary>
+public sealed record RankedUnit(int Unit, double Iou);
+
+/// <summary>One concept's dissection: the fraction of pixels it covers and its units ranked by IoU.</summary>
+public sealed record ConceptScore(string Concept, double Coverage, IReadOnlyList<RankedUnit> Units);
+
+/// <summary>
+/// The result of <see cref="Dissection.Run"/>: per unit, threshold, active level and best concept; per concept, ranked
+/// units; and the whole IoU matrix <c>[units][concepts]</c>. Saved as <c>dissection.json</c>.
+/// </summary>
+public sealed record DissectionResult(int Layer, int Samples, ulong Seed, double TopFraction, string Segmenter, IReadOnlyList<string> Concepts,
+    IReadOnlyList<UnitScore> Units, IReadOnlyList<ConceptScore> ConceptScores, double[][] Iou)
+{
+    /// <summary>The file name inside a dissection folder.</summary>
+    public const string FileName = "dissection.json";
+
+    static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.Never };
+
+    /// <summary>The concept's entry, or a <see cref="GanSharpException"/> listing the known concepts.</summary>
+    public ConceptScore Concept(string name) =>
+        ConceptScores.FirstOrDefault(c => string.Equals(c.Concept, name, StringComparison.OrdinalIgnoreCase))
+        ?? throw new GanSharpException($"concept '{name}' is not in the dissection", "known concepts: " + string.Join(", ", Concepts));
+
+    /// <summary>The <paramref name="k"/> units of <paramref name="concept"/> with the highest IoU.</summary>
+    public IReadOnlyList<int> TopUnits(string concept, int k) => Concept(concept).Units.Take(k).Select(u => u.Unit).ToArray();
+
+    /// <summary>Writes <c>dissection.json</c> into <paramref name="folder"/> atomically.</summary>
+    public string Save(string folder)
+    {
+        Directory.CreateDirectory(folder);
+        string path = Path.Combine(folder, FileName);
+        AtomicFile.WriteAllText(path, JsonSerializer.Serialize(this, Json));
+        return path;
+    }
+
+    /// <summary>Reads <paramref name="pathOrFolder"/> (a <c>dissection.json</c> or its folder), with a clear error when it is not one.</summary>
+    public static DissectionResult Load(string pathOrFolder)
+    {
+        string path = Directory.Exists(pathOrFolder) ? Path.Combine(pathOrFolder, FileName) : pathOrFolder;
+        if (!File.Exists(path)) throw new GanSharpException($"dissection '{pathOrFolder}': no {FileName} found", "run `gansharp dissect -g CKPT --layer L -o DIR` first");
+        try
+        {
+            var r = JsonSerializer.Deserialize<DissectionResult>(File.ReadAllText(path), Json) ?? throw new JsonException("empty");
+            if (r.Units.Count == 0 || r.Concepts.Count == 0 || r.Iou.Length != r.Units.Count) throw new JsonException("units, concepts and the IoU matrix do not agree");
+            return r;
+        }
+        catch (JsonException e) { throw new GanSharpException($"{path}: not a readable dissection ({e.Message})"); }
+    }
+}
+
+/// <summary>Progress of a dissection: pass 1 estimates thresholds, pass 2 scores concepts.</summary>
+public readonly record struct DissectionProgress(int Pass, int Done, int Total);
+
+/// <summary>
+/// GAN Dissection: for one layer of a generator, sample many images, threshold each unit's upsampled activation at its
+/// top-1 % level, and score every concept of a segmenter by IoU(u, c) = Σ|(a_u &gt; t_u) ∧ s_c| / Σ|(a_u &gt; t_u) ∨ s_c|
+/// over all samples. Two streaming passes over the same seeded samples: the first keeps a random subset of pixels
+/// per unit to estimate t_u, the second accumulates intersections and unions ([units × concepts] sums), so memory does
+/// not grow with the sample count.
+/// </summary>
+/// <remarks>Bau, Zhu, Strobelt, Zhou, Tenenbaum, Freeman, Torralba, "GAN Dissection: Visualizing and Understanding
+/// Generative Adversarial Networks", ICLR 2019, §3.1 (Eq. 2–3).</remarks>
+public static class Dissection
+{
+    /// <summary>Units of <paramref name="layer"/> that carry features: all channels, less a StyleGAN2's partial RGB image.</summary>
+    public static int UnitCount(IGenerator g, int layer) =>
+        MultiCodeInversion.LayerChannels(g, layer) - (g is StyleGan2Generator ? g.Output.Channels : 0);
+
+    /// <summary>The seeded samples <paramref name="start"/>.. of a dissection: latents and noise from one stream per batch position.</summary>
+    public static (Tensor Ws, IReadOnlyList<Tensor>? Noise) SampleInputs(IGenerator g, ulong seed, int start, int count, Device device)
+    {
+        // One stream per sample: sample i is the same whatever the batch size.
+        var ws = new List<Tensor>();
+        var noise = new List<IReadOnlyList<Tensor>>();
+        using var _ = no_grad();
+        for (int i = start; i < start + count; i++)
+        {
+            using var rng = new Generator(seed * 1_000_003UL + (ulong)i);
+            ws.Add(g.Map(randn(new long[] { 1, g.LatentSize }, generator: rng).to(device)));
+            if (g is IStyleGenerator sg) noise.Add(sg.MakeNoise(1, rng, device));
+        }
+        var w = cat(ws, 0); // [count, S]
+        IReadOnlyList<Tensor>? n = noise.Count == 0 ? null
+            : Enumerable.Range(0, noise[0].Count).Select(k => cat(noise.Select(x => x[k]).ToArray(), 0)).ToArray();
+        return (w, n);
+    }
+
+    /// <summary>
+    /// t_u per unit from sampled activations <c>[U, M]</c>: the value with a fraction <paramref name="topFraction"/> of
+    /// the samples above it (the ⌈M (1 − f)⌉-th smallest).
+    /// </summary>
+    public static double[] Thresholds(Tensor values, double topFraction)
+    {
+        using var scope = NewDisposeScope();
+        long kth = Math.Clamp((long)Math.Round(values.shape[1] * (1 - topFraction)), 1, values.shape[1]);
+        return values.kthvalue(kth, 1).values.to(float64).cpu().data<double>().ToArray(); // [U]
+    }
+
+    /// <summary>Σ over images and pixels of on_u · s_c: <c>[U, K]</c> float64 from on <c>[N, U, P]</c> and masks <c>[N, K, P]</c> (0/1).</summary>
+    public static Tensor Intersections(Tensor on, Tensor masks) => on.bmm(masks.transpose(1, 2)).sum(new long[] { 0 }).to(float64);
+
+    /// <summary>IoU = I / (|A| + |S| − I) from intersections <c>[U, K]</c>, active counts <c>[U]</c> and concept counts <c>[K]</c>; 0 where both are empty.</summary>
+    public static Tensor Iou(Tensor intersections, Tensor activeCounts, Tensor conceptCounts)
+    {
+        using var scope = NewDisposeScope();
+        var union = activeCounts.unsqueeze(1) + conceptCounts.unsqueeze(0) - intersections;     // [U, K]
+        return (intersections / union.clamp_min(1)).to(float64).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Dissects <paramref name="layer"/> of <paramref name="g"/> (on its device) against <paramref name="segmenter"/>.</summary>
+    public static DissectionResult Run(IGenerator g, ISegmenter segmenter, DissectionOptions options,
+        IProgress<DissectionProgress>? progress = null, CancellationToken cancel = default)
+    {
+        ArgumentNullException.ThrowIfNull(g);
+        ArgumentNullException.ThrowIfNull(segmenter);
+        var o = options.Validate();
+        if (o.Layer < 0 || o.Layer >= g.LayerCount)
+            throw new GanSharpException($"--layer {o.Layer}: the generator has layers 0..{g.LayerCount - 1}");
+        g.Module.eval();
+        var device = g.MeanLatent.device;
+        int units = UnitCount(g, o.Layer), concepts = segmenter.Concepts.Count;
+        long h = g.Output.Height, w = g.Output.Width;
+
+        Tensor Activations(Tensor ws, IReadOnlyList<Tensor>? noise) // [B, U, H, W] at image size
+        {
+            var f = g.FeaturesAt(o.Layer, ws, noise).narrow(1, 0, units);
+            return F.interpolate(f, new long[] { h, w }, mode: InterpolationMode.Bilinear, align_corners: false);
+        }
+
+        // Pass 1: thresholds from a random subset of pixels per sample.
+        var kept = new List<Tensor>();
+        using var pick = new Generator(o.Seed ^ 0x9E3779B97F4A7C15UL);
+        for (int start = 0; start < o.Samples; start += o.BatchSize)
+        {
+            cancel.ThrowIfCancellationRequested();
+            using var scope = NewDisposeScope();
+            int b = Math.Min(o.BatchSize, o.Samples - start);
+            using var _ = no_grad();
+            var (ws, noise) = SampleInputs(g, o.Seed, start, b, device);
+            var a = Activations(ws, noise).flatten(2).cpu().to(float32);                        // [B, U, HW]
+            var idx = randint(0, h * w, new long[] { b, 1, Math.Min(o.QuantilePixels, h * w) }, generator: pick);
+            kept.Add(a.gather(2, idx.expand(-1, units, -1)).permute(1, 0, 2).reshape(units, -1).MoveToOuterDisposeScope()); // [U, B·P]
+            progress?.Report(new DissectionProgress(1, start + b, o.Samples));
+        }
+        double[] thresholds;
+        using (var scope = NewDisposeScope())
+        {
+            thresholds = Thresholds(cat(kept, 1), o.TopFraction);
+            foreach (var k in kept) k.Dispose();
+        }
+
+        // Pass 2: intersections and unions over all samples.
+        var inter = zeros(new long[] { units, concepts }, dtype: float64);
+        var activeCount = zeros(new long[] { units }, dtype: float64);
+        var activeSum = zeros(new long[] { units }, dtype: float64);
+        var conceptCount = zeros(new long[] { concepts }, dtype: float64);
+        long pixels = 0;
+        var t = tensor(thresholds).to(float32).reshape(1, units, 1);
+        for (int start = 0; start < o.Samples; start += o.BatchSize)
+        {
+            cancel.ThrowIfCancellationRequested();
+            using var scope = NewDisposeScope();
+            int b = Math.Min(o.BatchSize, o.Samples - start);
+            using var _ = no_grad();
+            var (ws, noise) = SampleInputs(g, o.Seed, start, b, device);
+            var images = g.Synthesize(ws, noise);
+            var masks = segmenter.Segment(images, Enumerable.Range(start, b).ToArray(), out bool[] known).cpu().to(float32); // [B, K, H, W]
+            var a = Activations(ws, noise).flatten(2).cpu().to(float32);                        // [B, U, HW]
+            var keep = tensor(known).reshape(-1, 1, 1).to(float32);                             // [B, 1, 1]
+            var on = a.gt(t).to(float32) * keep;                                                 // [B, U, HW]
+            var s = masks.flatten(2) * keep;                                                     // [B, K, HW]
+            inter.add_(Intersections(on, s));                                                    // [U, K]
+            activeCount.add_(on.sum(new long[] { 0, 2 }).to(float64));
+            activeSum.add_((a * on).sum(new long[] { 0, 2 }).to(float64));
+            conceptCount.add_(s.sum(new long[] { 0, 2 }).to(float64));
+            pixels += known.Count(k => k) * h * w;
+            progress?.Report(new DissectionProgress(2, start + b, o.Samples));
+        }
+        if (pixels == 0) throw new GanSharpException($"dissection: the segmenter ({segmenter.Name}) has masks for none of the {o.Samples} samples",
+            "user masks are looked up by sample index; export the samples with --export-samples and paint masks for some of them");
+
+        var iou = Iou(inter, activeCount, conceptCount);                                          // [U, K]
+        var iouRows = Enumerable.Range(0, units).Select(u => iou[u].data<double>().ToArray()).ToArray();
+        var active = (activeSum / activeCount.clamp_min(1)).data<double>().ToArray();
+        var names = segmenter.Concepts;
+        var unitScores = Enumerable.Range(0, units).Select(u =>
+        {
+            int best = Array.IndexOf(iouRows[u], iouRows[u].Max());
+            return new UnitScore(u, thresholds[u], active[u], names[best], iouRows[u][best]);
+        }).ToArray();
+        var coverage = (conceptCount / pixels).data<double>().ToArray();
+        var conceptScores = names.Select((c, k) => new ConceptScore(c, coverage[k],
+            Enumerable.Range(0, units).Select(u => new RankedUnit(u, iouRows[u][k])).OrderByDescending(r => r.Iou).ThenBy(r => r.Unit).Take(o.RankedUnits).ToArray())).ToArray();
+        foreach (var x in new[] { inter, activeCount, activeSum, conceptCount, iou, t }) x.Dispose();
+        return new DissectionResult(o.Layer, o.Samples, o.Seed, o.TopFraction, segmenter.Name, names.ToArray(), unitScores, conceptScores, iouRows);
+    }
+}
