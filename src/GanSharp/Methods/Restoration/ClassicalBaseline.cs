@@ -47,9 +47,10 @@ public sealed class ClassicalBaseline
     /// The classical baseline of <paramref name="degradation"/>. Colorization and denoising fit it on
     /// <paramref name="training"/> images <c>[N, C, H, W]</c> (clean, of the restored images' shape; never the images being
     /// evaluated): the per-pixel mean chroma, and the blur width that best removes the degradation's noise level from
-    /// them (noise drawn from <paramref name="rng"/>).
+    /// them (noise drawn from <paramref name="rng"/>). <paramref name="perPixelChroma"/> false colours with one global mean
+    /// colour instead of a mean per pixel position.
     /// </summary>
-    public static ClassicalBaseline For(IDegradation degradation, Tensor? training = null, Generator? rng = null)
+    public static ClassicalBaseline For(IDegradation degradation, Tensor? training = null, Generator? rng = null, bool perPixelChroma = true)
     {
         ArgumentNullException.ThrowIfNull(degradation);
         if (NeedsTraining(degradation) && training is null)
@@ -65,8 +66,9 @@ public sealed class ClassicalBaseline
             case GrayscaleDegradation:
             {
                 using var scope = NewDisposeScope();
-                var chroma = ClassicalRestoration.MeanChroma(training!).DetachFromDisposeScope(); // [1, 3, H, W], lives as long as the baseline
-                return new ClassicalBaseline("mean colour", $"observed luma plus the per-pixel mean chroma of {training!.shape[0]} training images",
+                var chroma = ClassicalRestoration.MeanChroma(training!, perPixelChroma).DetachFromDisposeScope(); // [1, 3, H, W] or [1, 3, 1, 1], lives as long as the baseline
+                return new ClassicalBaseline(perPixelChroma ? "mean colour" : "global mean colour",
+                    $"observed luma plus the {(perPixelChroma ? "per-pixel" : "global")} mean chroma of {training!.shape[0]} training images",
                     y => ClassicalRestoration.MeanColour(y, chroma));
             }
             case DenoiseDegradation denoise:
