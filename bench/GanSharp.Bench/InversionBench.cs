@@ -19,7 +19,8 @@ namespace GanSharp.Bench;
 /// Inversion and restoration quality of a generator (default: the bundled DCGAN Fashion-MNIST one) on held-out images
 /// (default: Fashion-MNIST test images; the generator was trained on the training split): PSNR, SSIM, the LPIPS-style
 /// distance in the feature network's space (no learned weights; not comparable to published LPIPS) and seconds per image,
-/// for single-code inversion, mGANprior over N codes and composition layers, and each restoration task. DCGAN has no
+/// for single-code inversion, mGANprior over N codes and composition layers, and each restoration task against its
+/// degraded input and classical baseline (<see cref="ClassicalBaseline"/>). DCGAN has no
 /// mapping network, so w = z: the single-code row covers z, w and (with StyleCount 1) w+.
 /// </summary>
 public static class InversionBench
@@ -32,8 +33,11 @@ public static class InversionBench
     /// <c>--prior</c> (latent prior weight), <c>--space z|w|wplus</c>, <c>--sections invert,encoder,restore</c>
     /// (encoder: encoder, hybrid and PadInv rows; <c>--encoder CKPT</c> / <c>--padinv CKPT</c> or trained here for
     /// <c>--encoder-steps</c> (300) steps on <c>--train-data</c> (fashion-mnist:train)),
-    /// <c>--codes 1,5,10,20,30</c>, <c>--layers 0,1,2</c>, <c>--tasks inpaint,sr2,sr4,denoise,colorize</c>,
-    /// <c>--methods single,mganprior</c>, <c>--restore-codes N</c>, <c>--restore-layer L</c>, <c>--threads T</c>
+    /// <c>--codes 1,5,10,20,30</c>, <c>--layers 0,1,2</c>, <c>--tasks inpaint,sr2,sr4,denoise,colorize</c> (colorize: n/a for gray
+    /// generators), <c>--methods single,mganprior</c> (empty: the degraded input and classical baseline only),
+    /// <c>--baseline-data SPEC</c> (the training images the colorize and denoise baselines are fitted on; default: the
+    /// training split of <c>--data</c>, e.g. fashion-mnist:train, emoji:twitter:train), <c>--chroma pixel|global</c> (the
+    /// colorize baseline's mean colour per pixel position or one for the image), <c>--restore-codes N</c>, <c>--restore-layer L</c>, <c>--threads T</c>
     /// (0 = libtorch default), <c>--assets PATH</c> (./assets).
     /// </summary>
     public static int Run(string[] args)
@@ -105,28 +109,52 @@ public static class InversionBench
         {
             var multi = new MultiCodeOptions(Int("--restore-codes", multiDefaults.Codes), Int("--restore-layer", multiDefaults.ResolveLayer(g)));
             var methods = List("--methods", "single,mganprior").Select(PriorMethods.Parse).ToArray();
-            Console.WriteLine("| task | method | PSNR dB degraded → G(code) → restored ↑ | SSIM restored ↑ | LPIPS-style restored ↓ | s / image |");
-            Console.WriteLine("|---|---|---|---|---|---|");
-            foreach (var task in List("--tasks", g.Output.Channels == 3 ? "inpaint,sr2,sr4,denoise,colorize" : "inpaint,sr2,sr4,denoise"))
+            var tasks = List("--tasks", "inpaint,sr2,sr4,denoise,colorize");
+            var ops = tasks.Where(t => t != "colorize" || g.Output.Channels == 3).Select(t => Task(t, g.Output)).ToList();
+            string baselineData = Arg("--baseline-data", TrainingCounterpart(Arg("--data", "fashion-mnist:test")) ?? "");
+            Tensor? training = null;
+            if (ops.Any(o => ClassicalBaseline.NeedsTraining(o.Op)))
             {
+                if (baselineData.Length == 0)
+                    throw new GanSharpException($"--data {Arg("--data", "")} has no training split to fit the colorize/denoise baselines on", "pass --baseline-data SPEC");
+                var trainSet = DatasetResolver.Resolve(baselineData,
+                    new DatasetResolveOptions(g.Output.Height, ImageModes.FromChannels(g.Output.Channels), BundledRoot: Path.Combine(assets, "samples")));
+                training = DataLoader.LoadAll(trainSet.Spread(BaselineTrainingImages)); // [≤2048, C, H, W]
+                Console.WriteLine($"Classical baselines (colorize, denoise) fitted on {training.shape[0]} images of {trainSet.Name} (spread over the set); never the evaluated images.");
+                Console.WriteLine();
+            }
+            Console.WriteLine("| task | method | PSNR dB ↑ | SSIM ↑ | LPIPS-style ↓ | PSNR dB of G(code) | s / image |");
+            Console.WriteLine("|---|---|---|---|---|---|---|");
+            foreach (var task in tasks)
+            {
+                if (task == "colorize" && g.Output.Channels != 3)
+                {
+                    Console.WriteLine("| colorize | n/a: gray images have no colour to restore | | | | | |");
+                    continue;
+                }
                 var (name, op) = Task(task, g.Output);
                 var observed = op.Observe(truth, new Generator(7));
-                double degradedPsnr = ImageQuality.MeanPsnr(op.Display(observed, g.Output), truth);
+                var shown = op.Display(observed, g.Output);
+                QualityRow(name, $"degraded input ({DisplayName(op)})", shown, "–", "–");
+                var sw = Stopwatch.StartNew();
+                var baseline = ClassicalBaseline.For(op, training, new Generator(11), perPixelChroma: Arg("--chroma", "pixel") == "pixel");
+                var classical = baseline.Restore(observed);
+                QualityRow(name, $"classical: {baseline.Name}", classical, "–", string.Create(CultureInfo.InvariantCulture, $"{sw.Elapsed.TotalSeconds / images:0.00}"));
                 foreach (var method in methods)
                 {
-                    var sw = Stopwatch.StartNew();
+                    sw.Restart();
                     var r = GanRestoration.Restore(g, observed, op, method, options, multi, phi);
                     double seconds = sw.Elapsed.TotalSeconds;
-                    var restored = r.Restored.clamp(-1, 1);
-                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"| {name} | {(method == PriorMethod.Single ? "single code" : $"mGANprior N {multi.Codes}, ℓ {multi.ResolveLayer(g)}")} | " +
-                        $"{degradedPsnr:0.00} → {ImageQuality.MeanPsnr(r.Generated.clamp(-1, 1), truth):0.00} → {ImageQuality.MeanPsnr(restored, truth):0.00} | " +
-                        $"{ImageQuality.MeanSsim(restored, truth):0.000} | {Lpips(restored):0.000} | {seconds / images:0.00} |"));
+                    QualityRow(name, method == PriorMethod.Single ? "single code" : $"mGANprior N {multi.Codes}, ℓ {multi.ResolveLayer(g)}", r.Restored.clamp(-1, 1),
+                        string.Create(CultureInfo.InvariantCulture, $"{ImageQuality.MeanPsnr(r.Generated.clamp(-1, 1), truth):0.00}"),
+                        string.Create(CultureInfo.InvariantCulture, $"{seconds / images:0.00}"));
                 }
             }
             Console.WriteLine();
-            Console.WriteLine("G(code) is the generator's output; restored is G(code) made consistent with the observation (inpainting pastes the known pixels, " +
-                              "colorization keeps the observed luma; otherwise equal). Degraded PSNR compares the nearest-upsampled / masked / noisy / gray input.");
+            Console.WriteLine("Degraded input: the observation as the figures show it (masked with the hole at 0, nearest-upsampled, noisy, gray). Classical: " +
+                              "bicubic up-sampling; harmonic (diffusion) inpainting; observed luma plus the training images' per-pixel mean chroma; Gaussian filter " +
+                              "with σ chosen on the noisy training images (s / image includes fitting). GAN rows: G(code) made consistent with the observation " +
+                              "(inpainting pastes the known pixels, colorization keeps the observed luma; otherwise equal to G(code)).");
         }
         Console.WriteLine("LPIPS-style = Σ over the feature network's stages of the spatial mean of Σ_c (unit-normalised feature difference)², no learned weights.");
         return 0;
@@ -144,6 +172,10 @@ public static class InversionBench
             using var _ = no_grad();
             return PerceptualLoss.Distance(phi, restored, truth).mean().item<float>().ToString("0.000", CultureInfo.InvariantCulture);
         }
+
+        void QualityRow(string task, string method, Tensor restored, string generated, string seconds) =>
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {task} | {method} | {ImageQuality.MeanPsnr(restored, truth):0.00} | {ImageQuality.MeanSsim(restored, truth):0.000} | {Lpips(restored)} | {generated} | {seconds} |"));
 
         void Row(string method, string n, string layer, (Tensor Images, double Seconds) r) =>
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -212,6 +244,25 @@ public static class InversionBench
             return (result.clamp(-1, 1), sw.Elapsed.TotalSeconds);
         }
     }
+
+    /// <summary>Training images the colorize and denoise baselines are fitted on, at most (spread over the set).</summary>
+    const int BaselineTrainingImages = 2048;
+
+    /// <summary>The training split of a held-out or test spec (<c>emoji:twitter:heldout</c> → <c>emoji:twitter:train</c>, <c>fashion-mnist:test</c> → <c>fashion-mnist:train</c>); null when it has none.</summary>
+    static string? TrainingCounterpart(string data)
+    {
+        if (data.StartsWith(DatasetResolver.BundledPrefix, StringComparison.OrdinalIgnoreCase) || !DatasetSpec.TryParse(data, out var spec, out _)) return null;
+        return spec!.Kind is DatasetKind.FashionMnist or DatasetKind.Emoji && spec.Split == DatasetSplit.Test ? (spec with { Split = DatasetSplit.Train }).ToString() : null;
+    }
+
+    static string DisplayName(IDegradation op) => op switch
+    {
+        InpaintDegradation => "hole at 0",
+        DownsampleDegradation => "nearest",
+        DenoiseDegradation => "noisy",
+        GrayscaleDegradation => "gray",
+        _ => op.Name,
+    };
 
     static (string Name, IDegradation Op) Task(string name, ImageShape shape) => name switch
     {

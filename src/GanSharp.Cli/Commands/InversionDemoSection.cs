@@ -16,8 +16,10 @@ namespace GanSharp.Cli.Commands;
 
 /// <summary>
 /// Demo section: bundled Fashion-MNIST images inverted into the bundled DCGAN (single code and mGANprior) and each
-/// restoration task that applies to a gray generator; then held-out emoji inverted into the bundled StyleGAN by every
-/// method (single, mGANprior, encoder, hybrid, PadInv) and colorized; few optimisation steps so that it runs in seconds.
+/// restoration task that applies to a gray generator, side by side with the degraded input and the task's classical
+/// baseline (<see cref="ClassicalBaseline"/>); then held-out emoji inverted into the bundled StyleGAN by every method
+/// (single, mGANprior, encoder, hybrid, PadInv) and colorized against the mean-colour baseline; few optimisation steps so
+/// that it runs in seconds.
 /// </summary>
 public sealed class InversionDemoSection : IDemoSection
 {
@@ -37,7 +39,8 @@ public sealed class InversionDemoSection : IDemoSection
     public void Render(DemoContext demo, HtmlReport report)
     {
         report.Section(Title, $"Optimisation-based inversion of {Images} bundled Fashion-MNIST images into the bundled DCGAN, one code per image and " +
-            $"mGANprior ({Codes} codes composed at layer 1), and restoration with the same optimiser and the task's degradation in the loss. " +
+            $"mGANprior ({Codes} codes composed at layer 1), and restoration with the same optimiser and the task's degradation in the loss, shown next to " +
+            "the degraded input and a classical baseline (bicubic up-sampling, harmonic inpainting, Gaussian filtering, mean-colour colorization). " +
             $"Only {Steps} Adam steps per run (lr 0.1, pixel MSE + perceptual loss in the bundled feature network's space) so that the section runs in seconds; " +
             "`gansharp invert` / `gansharp restore` default to 300 steps and the paper uses 3000, so these are rough previews.");
         var gPath = Path.Combine(demo.AssetsFolder, "checkpoints", "dcgan-fashion");
@@ -49,9 +52,11 @@ public sealed class InversionDemoSection : IDemoSection
         }
         var g = GanCheckpoint.Open(gPath).LoadGenerator(demo.Device);
         var phi = new FeatureNetworkPerceptual(FeatureNetwork.Load(fPath, demo.Device));
-        var data = DatasetResolver.Resolve("bundled:fashion-mnist", new DatasetResolveOptions(BundledRoot: Path.Combine(demo.AssetsFolder, "samples"))).Take(Images);
+        var bundle = DatasetResolver.Resolve("bundled:fashion-mnist", new DatasetResolveOptions(BundledRoot: Path.Combine(demo.AssetsFolder, "samples")));
         using var scope = NewDisposeScope();
-        var truth = DataLoader.LoadAll(data, demo.Device); // [8, 1, 28, 28]
+        var truth = DataLoader.LoadAll(bundle.Take(Images), demo.Device); // [8, 1, 28, 28]
+        // The bundled images not shown: the denoising baseline's blur width is chosen on them, never on the shown ones.
+        var others = DataLoader.LoadAll(bundle.Subset(Enumerable.Range(Images, bundle.Count - Images)), demo.Device); // [56, 1, 28, 28]
         var options = new InversionOptions(LatentSpace.W, Steps, BatchSize: Images);
         var multi = new MultiCodeOptions(Codes, Layer: 1);
 
@@ -62,15 +67,26 @@ public sealed class InversionDemoSection : IDemoSection
             $"rows: input; single code (z = w for DCGAN), PSNR {Psnr(single, truth)}; mGANprior N = {Codes}, layer 1, PSNR {Psnr(composed, truth)} " +
             $"({Steps} steps each, {sw.Elapsed.TotalSeconds:0.0} s together)");
 
+        var table = new List<IReadOnlyList<string>>();
         foreach (var (task, label) in new[] { (RestorationTask.Inpaint, "inpainting (centre box)"), (RestorationTask.SuperResolution, "super-resolution ×4"), (RestorationTask.Denoise, "denoising (σ = 0.2)") })
         {
             var op = Degradations.Create(task, g.Output, scale: 4);
             var observed = op.Observe(truth, new Generator(0, demo.Device));
-            var restored = GanRestoration.Restore(g, observed, op, PriorMethod.Single, options, null, phi).Restored;
             var shown = op.Display(observed, g.Output);
-            Add(report, op.Name, g, new[] { shown, restored, truth },
-                $"{label} with a single code ({Steps} steps only: a rough preview). Rows: degraded input (PSNR {Psnr(shown, truth)}), restored (PSNR {Psnr(restored, truth)}), truth");
+            var baseline = ClassicalBaseline.For(op, others, new Generator(1, demo.Device));
+            var classical = baseline.Restore(observed);
+            var oneCode = GanRestoration.Restore(g, observed, op, PriorMethod.Single, options, null, phi).Restored;
+            var multiCode = GanRestoration.Restore(g, observed, op, PriorMethod.MultiCode, options, multi, phi).Restored;
+            Add(report, op.Name, g, new[] { shown, classical, oneCode, multiCode, truth },
+                $"{label}, {Steps} steps only (a rough preview of the GAN). Rows: degraded input (PSNR {Psnr(shown, truth)}); classical baseline, {baseline.Name} " +
+                $"(PSNR {Psnr(classical, truth)}); GAN single code (PSNR {Psnr(oneCode, truth)}); GAN mGANprior N = {Codes}, layer 1 (PSNR {Psnr(multiCode, truth)}); truth");
+            table.Add(ComparisonRow(label, truth, (shown, "degraded"), (classical, $"classical ({baseline.Name})"), (oneCode, "single code"), (multiCode, "mGANprior")));
         }
+        if (others.shape[0] > 0)
+            report.Paragraph($"PSNR dB / SSIM to the truth over the {Images} images above. The denoising baseline's σ was chosen on the {others.shape[0]} other bundled images. " +
+                "Where the classical baseline wins, the GAN prior has not earned its cost: at these few steps the GAN rows are previews, and the full-length comparison " +
+                "on held-out images is `bench inversion --sections restore` (bench/README.md).")
+                .Table(new[] { "task", "degraded input", "classical baseline", "GAN single code", $"GAN mGANprior N = {Codes}", "best PSNR" }, table);
         RenderStyleGan(demo, report, options);
         report.Paragraph("Full-length numbers on held-out images: `dotnet run --project bench/GanSharp.Bench -- inversion` (bench/README.md).");
         report.EndSection();
@@ -115,8 +131,18 @@ public sealed class InversionDemoSection : IDemoSection
         var observed = op.Observe(truth, new Generator(0, demo.Device));
         var colorized = GanRestoration.Restore(g, observed, op, PriorMethod.MultiCode, options, new MultiCodeOptions(Codes), phi).Restored;
         var shown = op.Display(observed, g.Output);
-        Add(report, "colorize", g, new[] { shown, colorized, truth },
-            $"colorization with mGANprior ({Codes} codes, {Steps} steps; the observed luma is kept). Rows: gray input (PSNR {Psnr(shown, truth)}), colorized (PSNR {Psnr(colorized, truth)}), truth");
+        // The mean colour of the generator's training artist (the bundled Google emoji), never of the Twitter images shown.
+        var google = DataLoader.LoadAll(DatasetResolver.Resolve("bundled:emoji:google",
+            new DatasetResolveOptions(g.Output.Height, ImageMode.Rgb, BundledRoot: Path.Combine(demo.AssetsFolder, "samples"))), demo.Device); // [M, 3, H, W]
+        var baseline = ClassicalBaseline.For(op, google);
+        var classical = baseline.Restore(observed);
+        Add(report, "colorize", g, new[] { shown, classical, colorized, truth },
+            $"colorization, {Steps} steps only. Rows: gray input (PSNR {Psnr(shown, truth)}); classical baseline, {baseline.Description} (the bundled Google emoji, " +
+            $"the generator's training artist; PSNR {Psnr(classical, truth)}); GAN mGANprior N = {Codes}, observed luma kept (PSNR {Psnr(colorized, truth)}); truth");
+        report.Paragraph("PSNR dB / SSIM to the truth over the 8 held-out Twitter emoji above. A colour guess that is wrong costs more PSNR than none, so the gray " +
+                         "input itself is a hard baseline for colorization.")
+            .Table(new[] { "task", "gray input", "classical baseline", $"GAN mGANprior N = {Codes}", "best PSNR" },
+                new[] { ComparisonRow("colorization", truth, (shown, "gray input"), (classical, $"classical ({baseline.Name})"), (colorized, "mGANprior")) });
     }
 
     /// <summary>The bundled encoder of the emoji StyleGAN (<c>gansharp train encoder</c>, slim export).</summary>
@@ -124,6 +150,16 @@ public sealed class InversionDemoSection : IDemoSection
 
     /// <summary>Where a PadInv encoder of the emoji StyleGAN is looked for (<c>gansharp train padinv</c>, slim export); not bundled.</summary>
     public const string PadInvAsset = "padinv-stylegan-emoji";
+
+    /// <summary>A table row: the task, PSNR dB / SSIM of each candidate, and the name of the one of highest PSNR.</summary>
+    static IReadOnlyList<string> ComparisonRow(string task, Tensor truth, params (Tensor Images, string Name)[] candidates)
+    {
+        var psnr = candidates.Select(c => ImageQuality.MeanPsnr(c.Images.clamp(-1, 1), truth)).ToArray();
+        var cells = new List<string> { task };
+        cells.AddRange(candidates.Select((c, i) => string.Create(CultureInfo.InvariantCulture, $"{psnr[i]:0.0} / {ImageQuality.MeanSsim(c.Images.clamp(-1, 1), truth):0.00}")));
+        cells.Add(candidates[Array.IndexOf(psnr, psnr.Max())].Name);
+        return cells;
+    }
 
     static string Psnr(Tensor x, Tensor truth) => string.Create(CultureInfo.InvariantCulture, $"{ImageQuality.MeanPsnr(x.clamp(-1, 1), truth):0.0} dB");
 

@@ -1,5 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Text.Json;
+using GanSharp.Data;
 using GanSharp.Imaging;
 using GanSharp.Methods.Restoration;
 using GanSharp.Methods.Synthesis.Gan;
@@ -12,7 +14,8 @@ namespace GanSharp.Cli.Commands;
 /// <summary>
 /// <c>gansharp restore</c>: inpainting, super-resolution, colorization or denoising with a GAN prior (single code or
 /// mGANprior). By default the inputs are clean images and the tool synthesises the degradation (so the comparison shows
-/// the truth); with <c>--observed</c> the inputs are already degraded.
+/// the truth); with <c>--observed</c> the inputs are already degraded. The task's classical baseline
+/// (<see cref="ClassicalBaseline"/>) is written next to the GAN's restoration for comparison.
 /// </summary>
 public static class RestoreCommand
 {
@@ -26,7 +29,13 @@ public static class RestoreCommand
         var scale = new Option<int>("--scale") { Description = "Super-resolution factor: 2 or 4", DefaultValueFactory = _ => 4 };
         var sigma = new Option<double>("--sigma") { Description = "Denoise: noise level added to clean inputs, in [-1, 1] units", DefaultValueFactory = _ => DenoiseDegradation.DefaultSigma };
         var observed = new Option<bool>("--observed") { Description = "The inputs are already degraded (low-resolution, gray, noisy, or with holes given by --mask)" };
-        foreach (var opt in new Option[] { task, image, mask, scale, sigma, observed }) cmd.Options.Add(opt);
+        var baselineData = new Option<string>("--baseline-data")
+        {
+            Description = "Training images the classical baseline is fitted on (colorize: their mean colour; denoise: the Gaussian filter's width for --sigma): " +
+                          $"a dataset spec ({DatasetResolver.Forms}), none for no baseline, or auto: the generator's training data when its checkpoint names a dataset spec",
+            DefaultValueFactory = _ => "auto",
+        };
+        foreach (var opt in new Option[] { task, image, mask, scale, sigma, observed, baselineData }) cmd.Options.Add(opt);
         // mGANprior by default: one DCGAN code reconstructs held-out Fashion-MNIST at about 20 dB, below the 21.7 dB of the
         // σ = 0.2 noisy input, so a single code cannot denoise it; 10 codes reach 24 dB (bench inversion, bench/README.md).
         var o = InversionCliOptions.AddTo(cmd, defaultMethod: "mganprior");
@@ -35,7 +44,8 @@ public static class RestoreCommand
         {
             var device = compute.Apply(parse);
             var t = Degradations.ParseTask(parse.GetValue(task)!);
-            var g = GanCheckpoint.Open(parse.GetValue(o.Generator)!).LoadGenerator(device);
+            var checkpoint = GanCheckpoint.Open(parse.GetValue(o.Generator)!);
+            var g = checkpoint.LoadGenerator(device);
             var (method, options, multi) = o.Read(parse, g);
             Tensor? maskTensor = null;
             if (parse.GetValue(mask) is { } maskPath)
@@ -51,6 +61,8 @@ public static class RestoreCommand
             var readShape = synthesise ? g.Output : degradation.ObservedShape(g.Output);
             var (inputs, names) = InversionCliOptions.ReadImages(parse.GetValue(image)!, readShape, parse.GetValue(o.Resize), "--image");
             var phi = o.ReadPerceptual(parse, g, device, ctx.Output);
+            // Fitted before the optimisation, so that a bad --baseline-data fails fast.
+            var baseline = Baseline(degradation, parse.GetValue(baselineData)!, checkpoint, g, parse.GetValue(o.Assets), parse.GetValue(o.Seed), ctx.Output);
             using var scope = NewDisposeScope();
             using var rng = new Generator(parse.GetValue(o.Seed));
             var y = synthesise ? degradation.Observe(inputs, rng) : inputs; // [N, C', H', W']
@@ -59,31 +71,88 @@ public static class RestoreCommand
             var restored = result.Restored.cpu().clamp(-1, 1);
             var outDir = parse.GetValue(o.Output)!;
             InversionCliOptions.WriteEach(restored, names, Path.Combine(outDir, "restored"));
+            var classical = baseline?.Restore(y.cpu()); // [N, C, H, W]
+            if (classical is not null) InversionCliOptions.WriteEach(classical, names, Path.Combine(outDir, "baseline"));
 
             var shown = degradation.Display(y, g.Output);
-            var columns = synthesise ? new[] { shown, restored, inputs } : new[] { shown, restored };
+            var columns = new List<Tensor> { shown };
+            if (classical is not null) columns.Add(classical);
+            columns.Add(restored);
+            if (synthesise) columns.Add(inputs);
             var captions = new List<string>();
             for (int i = 0; i < names.Count; i++)
             {
-                captions.Add(names[i]);
-                if (synthesise)
-                {
-                    captions.Add(Db(ImageQuality.Psnr(restored[i..(i + 1)], inputs[i..(i + 1)])));
-                    captions.Add("truth");
-                }
-                else captions.Add("restored");
+                // With the truth: each column's PSNR to it, the name under the truth; without: the name, then what each column is.
+                captions.Add(synthesise ? Db(ImageQuality.Psnr(shown[i..(i + 1)], inputs[i..(i + 1)])) : names[i]);
+                if (classical is not null) captions.Add(synthesise ? Db(ImageQuality.Psnr(classical[i..(i + 1)], inputs[i..(i + 1)])) : baseline!.Name);
+                captions.Add(synthesise ? Db(ImageQuality.Psnr(restored[i..(i + 1)], inputs[i..(i + 1)])) : "restored");
+                if (synthesise) captions.Add(names[i]);
             }
             var comparison = Path.Combine(outDir, "comparison.png");
-            string header = synthesise ? "degraded | restored (PSNR to truth) | truth" : "input | restored";
-            SampleGrid.WritePng(stack(columns, 1).flatten(0, 1), comparison, new GridOptions(Columns: columns.Length, Scale: InversionCliOptions.GridScale(g.Output),
-                Captions: captions, Title: $"{degradation.Name} ({method.Name()}): {header}"));
+            string header = (synthesise ? "degraded" : "input") + (classical is null ? "" : $" | {baseline!.Name}") + $" | {method.Name()}" + (synthesise ? " | truth (PSNR)" : "");
+            SampleGrid.WritePng(stack(columns.ToArray(), 1).flatten(0, 1), comparison, new GridOptions(Columns: columns.Count, Scale: InversionCliOptions.GridScale(g.Output),
+                Captions: captions, Title: $"{degradation.Name}: {header}"));
+            if (baseline is not null) ctx.Output.WriteLine($"classical baseline: {baseline.Description}");
             if (synthesise)
                 ctx.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{degradation.Name}: mean PSNR to truth {ImageQuality.MeanPsnr(restored, inputs):0.00} dB restored vs {ImageQuality.MeanPsnr(shown, inputs):0.00} dB degraded"));
-            ctx.Output.WriteLine($"wrote {Path.Combine(outDir, "restored")}/, {comparison}");
+                    $"{degradation.Name}: mean PSNR to truth {ImageQuality.MeanPsnr(restored, inputs):0.00} dB restored ({method.Name()})") +
+                    (classical is null ? "" : string.Create(CultureInfo.InvariantCulture, $" vs {ImageQuality.MeanPsnr(classical, inputs):0.00} dB classical ({baseline!.Name})")) +
+                    string.Create(CultureInfo.InvariantCulture, $" vs {ImageQuality.MeanPsnr(shown, inputs):0.00} dB degraded"));
+            ctx.Output.WriteLine($"wrote {Path.Combine(outDir, "restored")}/, " + (classical is null ? "" : $"{Path.Combine(outDir, "baseline")}/, ") + comparison);
             return Task.FromResult(ExitCodes.Ok);
         });
         return cmd;
+    }
+
+    /// <summary>Training images the colorize and denoise baselines are fitted on, at most (spread over the set).</summary>
+    const int BaselineTrainingImages = 2048;
+
+    /// <summary>
+    /// The classical baseline of <paramref name="degradation"/>, or null (with a note) when <paramref name="data"/> is
+    /// <c>none</c>, or <c>auto</c> and the generator's training data cannot be read. Inpainting and super-resolution need
+    /// no training images; colorization and denoising are fitted on up to 2048 of them, spread over the set.
+    /// </summary>
+    static ClassicalBaseline? Baseline(IDegradation degradation, string data, OpenedGanCheckpoint checkpoint, IGenerator g, string? assets, ulong seed, TextWriter log)
+    {
+        if (data == "none") return null;
+        if (!ClassicalBaseline.NeedsTraining(degradation)) return ClassicalBaseline.For(degradation);
+        bool auto = data == "auto";
+        if (auto)
+        {
+            var recorded = TrainingDataName(checkpoint);
+            if (recorded is null || recorded.StartsWith(DatasetResolver.BundledPrefix, StringComparison.OrdinalIgnoreCase) || !DatasetSpec.TryParse(recorded, out _, out _))
+            {
+                log.WriteLine($"note: no classical baseline: the checkpoint's training data ({recorded ?? "not recorded"}) is not a dataset spec; pass --baseline-data SPEC");
+                return null;
+            }
+            data = recorded;
+        }
+        try
+        {
+            var set = DatasetResolver.Resolve(data, new DatasetResolveOptions(g.Output.Height, ImageModes.FromChannels(g.Output.Channels),
+                BundledRoot: BundledAssets.SamplesOrNull(assets), ExactSize: true));
+            if (set.Channels != g.Output.Channels || set.Height != g.Output.Height || set.Width != g.Output.Width)
+                throw new GanSharpException($"--baseline-data {data}: {set.Channels}x{set.Height}x{set.Width} images, but the generator makes {g.Output}");
+            using var scope = NewDisposeScope();
+            using var rng = new Generator(seed);
+            var baseline = ClassicalBaseline.For(degradation, DataLoader.LoadAll(set.Spread(BaselineTrainingImages)), rng);
+            log.WriteLine($"classical baseline fitted on {Math.Min(set.Count, BaselineTrainingImages)} images of {set.Name}");
+            return baseline;
+        }
+        catch (GanSharpException e)
+        {
+            if (!auto) throw new GanSharpException(e.Message.StartsWith("--baseline-data", StringComparison.Ordinal) ? e.Message : $"--baseline-data {data}: {e.Message}", e.Hint, e);
+            log.WriteLine($"note: no classical baseline: the generator's training data {data} cannot be read ({e.Message}); pass --baseline-data SPEC");
+            return null;
+        }
+    }
+
+    /// <summary>The dataset name a GAN checkpoint records under <c>options.data.name</c>, or null.</summary>
+    static string? TrainingDataName(OpenedGanCheckpoint checkpoint)
+    {
+        var options = checkpoint.Reader.Manifest.Options;
+        return options.ValueKind == JsonValueKind.Object && options.TryGetProperty("data", out var d) && d.ValueKind == JsonValueKind.Object
+               && d.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString() : null;
     }
 
     static string Db(Tensor psnr) => string.Create(CultureInfo.InvariantCulture, $"{psnr.item<float>():0.0} dB");

@@ -78,6 +78,8 @@ public class DataCommandTests
         Assert.Contains("GAN synthesis", html);
         Assert.Contains("dcgan-fashion-interpolation", html);
         Assert.Contains("GAN inversion and restoration", html);
+        Assert.Contains("classical baseline, harmonic", html); // restoration rows: degraded input, classical baseline, GAN
+        Assert.Contains("<th>classical baseline</th>", html);
         Assert.Contains("inversion-inpaint", html);
         foreach (var img in Directory.GetFiles(Path.Combine(outDir, "img"), "*.png"))
             Assert.Contains(Path.GetRelativePath(outDir, img), html);

@@ -148,8 +148,48 @@ public class InversionCommandTests
         Assert.True(code == 0, err + output);
         Assert.True(File.Exists(dir.Combine("out", "restored", "img1.png")));
         Assert.Contains("mean PSNR to truth", output);
+        Assert.Contains("classical (harmonic)", output);
+        // The harmonic baseline keeps the known pixels and fills the hole smoothly, written next to the GAN's restoration.
+        var truth = ImageReader.ReadTensor(dir.Combine("in", "img1.png"), new ImageReadOptions(ImageMode.Gray));      // [1, 28, 28]
+        var baseline = ImageReader.ReadTensor(dir.Combine("out", "baseline", "img1.png"), new ImageReadOptions(ImageMode.Gray));
+        var known = GanSharp.Methods.Restoration.InpaintDegradation.CentreBox(new GanSharp.Models.ImageShape(1, 28, 28)).Mask[0].eq(1); // [1, 28, 28]
+        Assert.True((baseline - truth).masked_select(known).abs().max().item<float>() < 1.5f / 255, "known pixels kept (PNG quantisation)");
+        Assert.True((baseline - truth).masked_select(known.logical_not()).abs().mean().item<float>() < 0.5f, "the hole is filled, not left gray");
         var header = ImageReader.ReadHeader(dir.Combine("out", "comparison.png"));
-        Assert.True(header.Width >= 3 * 56, $"three columns of 56 px cells: {header.Width}x{header.Height}");
+        Assert.True(header.Width >= 4 * 56, $"four columns of 56 px cells (degraded, baseline, restored, truth): {header.Width}x{header.Height}");
+    }
+
+    [Fact]
+    public async Task RestoreFitsTheDenoisingBaselineOnTrainingImagesOrSkipsIt()
+    {
+        using var dir = new ScratchFolder("restore-baseline");
+        WriteFashionPngs(dir.Combine("in"), 2);
+        var (code, output, err) = await CliTests.Run("restore", "--task", "denoise", "--image", dir.Combine("in"), "--generator", Generator, "--method", "single",
+            "--steps", "2", "--features", "none", "--baseline-data", "bundled:fashion-mnist", "-o", dir.Combine("out"), "--threads", "1", "--assets", DataCommandTests.Assets);
+        Assert.True(code == 0, err + output);
+        Assert.Contains("classical baseline fitted on 64 images", output);
+        Assert.Contains("Gaussian filter, σ = ", output);
+        Assert.True(File.Exists(dir.Combine("out", "baseline", "img0.png")));
+        Assert.Matches(@"vs \d+\.\d\d dB classical \(Gaussian", output);
+        // none: no baseline column, no baseline folder.
+        (code, output, err) = await CliTests.Run("restore", "--task", "denoise", "--image", dir.Combine("in"), "--generator", Generator, "--method", "single",
+            "--steps", "2", "--features", "none", "--baseline-data", "none", "-o", dir.Combine("none"), "--threads", "1");
+        Assert.True(code == 0, err + output);
+        Assert.False(Directory.Exists(dir.Combine("none", "baseline")));
+        Assert.True(ImageReader.ReadHeader(dir.Combine("none", "comparison.png")).Width < 4 * 56);
+        // Inputs already degraded: the baseline restores them as they are (super-resolution of 7 px images, bicubic).
+        Directory.CreateDirectory(dir.Combine("low"));
+        using (var low = zeros(1, 7, 7) + 0.3f) ImageWriter.WritePng(low, dir.Combine("low", "flat.png"));
+        (code, output, err) = await CliTests.Run("restore", "--task", "sr", "--observed", "--image", dir.Combine("low"), "--generator", Generator, "--method", "single",
+            "--steps", "2", "--features", "none", "-o", dir.Combine("sr"), "--threads", "1");
+        Assert.True(code == 0, err + output);
+        var up = ImageReader.ReadTensor(dir.Combine("sr", "baseline", "flat.png"), new ImageReadOptions(ImageMode.Gray));
+        Assert.Equal(new long[] { 1, 28, 28 }, up.shape);
+        Assert.True((up - up[0, 0, 0]).abs().max().item<float>() < 1.5f / 255, "bicubic of a flat image is flat");
+        (code, _, err) = await CliTests.Run("restore", "--task", "denoise", "--image", dir.Combine("in"), "--generator", Generator, "--steps", "1", "--features", "none",
+            "--baseline-data", "emoji:nobody", "-o", dir.Combine("bad"), "--assets", DataCommandTests.Assets);
+        Assert.Equal(1, code);
+        Assert.Contains("--baseline-data emoji:nobody", err);
     }
 
     [Fact]
