@@ -27,7 +27,7 @@ public enum PaintAction
 /// <param name="FitLearningRate">Adam's learning rate for δ and for the feature refinement.</param>
 /// <param name="RegularisationWeight">λ_reg of Σ_i mean(δ_i²) [the paper: 0.1].</param>
 /// <param name="PerceptualWeight">Weight of the perceptual term in the inversion (when a feature network is given).</param>
-/// <param name="Feather">Pixels over which the edited region fades into the pasted-back original.</param>
+/// <param name="Feather">Pixels inside the mask's edge over which the edit fades into the pasted-back original (outside the mask the photo is kept exactly).</param>
 /// <param name="Seed">Seed of the inversion's fixed noise maps.</param>
 public sealed record PaintOptions(int Units = 8, double Strength = 1.0, int InvertSteps = 300, int FeatureSteps = 100, int FitSteps = 200,
     int RenderSteps = 300, double FitLearningRate = 0.01, double RegularisationWeight = 0.1, double PerceptualWeight = 1.0, int Feather = 2,
@@ -160,19 +160,27 @@ public sealed class EditSession : IDisposable
 
     /// <summary>The fast edit: the features edited inside the mask, rendered through the δ fitted once, pasted into the photo.</summary>
     /// <param name="mask">The painted region, <c>[H, W]</c>, <c>[1, H, W]</c> or <c>[1, 1, H, W]</c>, nonzero = painted.</param>
-    public EditResult Preview(Tensor mask, string concept, PaintAction action, CancellationToken cancel = default)
+    public EditResult Preview(Tensor mask, string concept, PaintAction action, CancellationToken cancel = default) =>
+        Preview(mask, Dissection.TopUnits(concept, Options.Units), action, cancel);
+
+    /// <summary>The fast edit of explicit <paramref name="units"/> (e.g. a control set of random units).</summary>
+    public EditResult Preview(Tensor mask, IReadOnlyList<int> units, PaintAction action, CancellationToken cancel = default)
     {
         cancel.ThrowIfCancellationRequested();
-        var (full, layerMask, chosen) = Prepare(mask, concept);
+        var (full, layerMask, chosen) = Prepare(mask, units);
         using var _ = no_grad();
         var edited = EditFeatures(features, layerMask, chosen, action);
         return Finish(Render(edited, deltas), full, layerMask, chosen);
     }
 
     /// <summary>The full-quality edit: δ re-fitted (from the session's δ) on the edited features with the mask left out of the loss.</summary>
-    public EditResult Render(Tensor mask, string concept, PaintAction action, CancellationToken cancel = default)
+    public EditResult Render(Tensor mask, string concept, PaintAction action, CancellationToken cancel = default) =>
+        Render(mask, Dissection.TopUnits(concept, Options.Units), action, cancel);
+
+    /// <summary>The full-quality edit of explicit <paramref name="units"/>.</summary>
+    public EditResult Render(Tensor mask, IReadOnlyList<int> units, PaintAction action, CancellationToken cancel = default)
     {
-        var (full, layerMask, chosen) = Prepare(mask, concept);
+        var (full, layerMask, chosen) = Prepare(mask, units);
         Tensor edited;
         using (no_grad()) edited = EditFeatures(features, layerMask, chosen, action);
         var local = deltas.Select(d => new Parameter(d.detach().clone(), requires_grad: true)).ToList();
@@ -218,22 +226,26 @@ public sealed class EditSession : IDisposable
         return r.MoveToOuterDisposeScope();
     }
 
-    /// <summary>The mask grown and smoothed over <paramref name="pixels"/>: 1 on the mask, fading to 0 outside it. // [1, 1, H, W]</summary>
+    /// <summary>
+    /// The mask with its edge softened inwards over <paramref name="pixels"/>: 0 outside the mask (the photo is kept
+    /// exactly there), rising to 1 inside it. // [1, 1, H, W]
+    /// </summary>
     public static Tensor FeatherMask(Tensor mask, int pixels)
     {
         using var scope = NewDisposeScope();
         var m = mask.ne(0).to(float32);
         if (pixels == 0) return m.MoveToOuterDisposeScope();
         int k = 2 * pixels + 1;
-        var grown = F.max_pool2d(m, k, stride: 1, padding: pixels);
-        var soft = F.avg_pool2d(grown, k, stride: 1, padding: pixels, count_include_pad: false);
-        return maximum(soft, m).MoveToOuterDisposeScope();
+        // The share of the window that is painted: 1 deep inside, falling towards the edge, never 0 on a painted pixel.
+        var soft = F.avg_pool2d(m, k, stride: 1, padding: pixels, count_include_pad: false);
+        return (soft * m).MoveToOuterDisposeScope();
     }
 
-    (Tensor Full, Tensor LayerMask, IReadOnlyList<int> Units) Prepare(Tensor mask, string concept)
+    (Tensor Full, Tensor LayerMask, IReadOnlyList<int> Units) Prepare(Tensor mask, IReadOnlyList<int> chosen)
     {
         if (disposed) throw new ObjectDisposedException(nameof(EditSession));
-        var chosen = Dissection.TopUnits(concept, Options.Units);
+        foreach (int u in chosen)
+            if (u < 0 || u >= units) throw new GanSharpException($"paint: unit {u} is not a unit of layer {Layer} (0..{units - 1})");
         var m = mask.dim() switch
         {
             2 => mask.unsqueeze(0).unsqueeze(0),
