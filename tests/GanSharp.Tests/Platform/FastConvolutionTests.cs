@@ -106,4 +106,56 @@ public class FastConvolutionTests
         Assert.False(new NumericsComparison(double.NaN, 0, "z").Passed);
         Assert.Equal("y", ModelNumerics.Worst(c, new NumericsComparison(0.02, 1e-7, "y")).Where);
     }
+
+    /// <summary>
+    /// The bundled emoji StyleGAN was trained on a fast path accepted at 4.3e-3 relative error on D's input gradient
+    /// where the safe path showed 6e-7 (bench/README, fresh networks on the training machine): a wrong kernel, 7000×
+    /// the rounding error, let through by the flat 1e-2 bound. Where the safe path is nearly exact the bound is now a
+    /// multiple of it; the fast/safe pairs a correct oneDNN gives (measured on fresh and trained StyleGANs) still pass.
+    /// </summary>
+    [Fact]
+    public void ComparisonRejectsAnErrorFarAboveANearlyExactSafePath()
+    {
+        Assert.False(new NumericsComparison(4.3e-3, 6e-7, "D input 0 gradient").Passed);
+        Assert.False(new NumericsComparison(2e-4, 1e-7, "tiny").Passed);
+        // Correct oneDNN (AMD EPYC, oneDNN right): worst fast/safe pairs seen, max-abs relative error vs float64.
+        Assert.True(new NumericsComparison(7.7e-6, 1.7e-7, "D blocks.0.conv0.bias").Passed);  // 46x, below the floor
+        Assert.True(new NumericsComparison(6.1e-3, 4.5e-4, "G noise0 weight").Passed);        // 14x, ill-conditioned G
+        Assert.True(new NumericsComparison(1.6e-2, 2.9e-3, "G blocks.2.conv0.bias").Passed);
+        Assert.True(new NumericsComparison(3.0e-2, 3.0e-2, "D input 0 gradient (trained)").Passed);
+        Assert.Equal(ModelNumerics.ExactFloor, new NumericsComparison(0, 0, "exact").Allowed, 15);
+        Assert.Equal(ModelNumerics.Tolerance, new NumericsComparison(0, 5e-4, "x").Allowed, 15);
+    }
+
+    /// <summary>
+    /// A fast path whose kernel puts a column-structured relative error of 4.3e-3 into a StyleGAN discriminator's input
+    /// gradient (the size the emoji StyleGAN's check let through; a conv kernel's errors follow its blocked width loop)
+    /// must be rejected by the end-to-end check, and the same networks without the fault accepted.
+    /// </summary>
+    [Theory]
+    [InlineData(0.0, true)]
+    [InlineData(4.3e-3, false)]
+    public void EndToEndCheckRejectsASmallColumnStructuredInputGradientError(double fault, bool accepted)
+    {
+        using var scope = NewDisposeScope();
+        var config = new GanSharp.Methods.Synthesis.StyleGan.StyleGanConfig(Resolution: 16, Channels: 3, LatentSize: 12, StyleSize: 10,
+            MappingLayers: 2, ChannelBase: 128, MaxChannels: 16);
+        manual_seed(11);
+        var d = new GanSharp.Methods.Synthesis.StyleGan.StyleGanDiscriminator(config);
+        var d64 = new GanSharp.Methods.Synthesis.StyleGan.StyleGanDiscriminator(config);
+        d64.load_state_dict(d.state_dict());
+        d64.to(float64);
+        var columns = (arange(16, float32) % 2 * 2 - 1).reshape(1, 1, 1, 16); // +1, -1, ... along the width
+        // On the fast path only: the value is x, the gradient is scaled by 1 + fault·(±1 by column).
+        Tensor Faulty(Tensor x) => ConvOps.ChannelPadding && fault != 0 ? x + fault * columns * (x - x.detach()) : x;
+        var gen = new Generator(12);
+        var x = rand(new long[] { 4, 3, 16, 16 }, dtype: float64, generator: gen) * 2 - 1;
+        var result = ModelNumerics.Compare(d, xs => d.Score(Faulty(xs[0])), d64, xs => d64.Score(xs[0]), new[] { x }, gen);
+        Assert.True(result.Passed == accepted, $"{result}, allowed {result.Allowed}");
+        if (!accepted)
+        {
+            Assert.Equal("input 0 gradient", result.Where);
+            Assert.InRange(result.Error, 0.5 * fault, 2 * fault); // the old bound (1e-2) would have let it through
+        }
+    }
 }
