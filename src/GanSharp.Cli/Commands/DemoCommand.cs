@@ -71,6 +71,7 @@ public static class DemoSections
         new DataDemoSection(),
         new GanDemoSection(),
         new InversionDemoSection(),
+        new EditingDemoSection(),
         new AnomalyDemoSection(),
     };
 }
