@@ -30,10 +30,11 @@ public static class PaintCommand
         var strength = new Option<double>("--strength") { Description = "Insert level as a multiple of the units' typical active level", DefaultValueFactory = _ => 1.0 };
         var quality = new Option<string>("--quality") { Description = "preview (the fit done once per image) or full (refit with the edit, slower)", DefaultValueFactory = _ => "full" };
         var features = new Option<string>("--features") { Description = "Perceptual features for the inversion: auto (bundled network of the right channels), none, or a feature network checkpoint", DefaultValueFactory = _ => "auto" };
+        var steps = new Option<int>("--steps") { Description = "Adam steps of the inversion (the feature refinement and the fits scale with it: 1/3, 2/3 and 1×)", DefaultValueFactory = _ => 300 };
         var resize = new Option<bool>("--resize") { Description = "Resize an image of another size instead of refusing it" };
         var assets = new Option<string?>("--assets") { Description = "Bundled assets folder" };
         var output = new Option<string>("--out", "-o") { Description = "Output folder", Required = true };
-        foreach (var o in new Option[] { image, maskOpt, concept, action, generator, dissection, units, strength, quality, features, resize, assets, output }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { image, maskOpt, concept, action, generator, dissection, units, strength, quality, features, steps, resize, assets, output }) cmd.Options.Add(o);
         var compute = ComputeOptions.AddTo(cmd);
         cmd.SetAction((parse, cancel) =>
         {
@@ -61,7 +62,9 @@ public static class PaintCommand
                 parse.GetValue(assets), g, device, ctx.Error);
 
             var clock = Stopwatch.StartNew();
-            var options = new PaintOptions(Units: parse.GetValue(units), Strength: parse.GetValue(strength));
+            int n = parse.GetValue(steps);
+            if (n is < 1 or > 100_000) throw new GanSharpException($"--steps {n}: must be 1..100000");
+            var options = new PaintOptions(Units: parse.GetValue(units), Strength: parse.GetValue(strength), InvertSteps: n, FeatureSteps: n / 3, FitSteps: 2 * n / 3, RenderSteps: n);
             using var session = EditSession.Fit(g, d, images, options, phi, new GanSharp.Diagnostics.SyncProgress<string>(s => ctx.Error.WriteLine("paint: " + s)), cancel);
             double fitSeconds = clock.Elapsed.TotalSeconds;
             clock.Restart();
