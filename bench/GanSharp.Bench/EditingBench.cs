@@ -59,7 +59,7 @@ public static class EditingBench
                 var clock = Stopwatch.StartNew();
                 var r = Dissection.Run(g, new EmojiColorSegmenter(), new DissectionOptions(layer, Int("--samples", 500)));
                 Console.WriteLine($"| {layer} | {r.Units.Count} | {r.Units.Count(u => u.Iou > DissectionReport.MatchedIou)} | {clock.Elapsed.TotalSeconds:0} | " +
-                                  string.Join(", ", r.ConceptScores.Select(c => $"{c.Concept} {F3(c.Units[0].Iou)}")) + " |");
+                                  string.Join(", ", r.ConceptScores.Where(c => c.Coverage > 0).Select(c => $"{c.Concept} {F3(c.Units[0].Iou)}")) + " |");
             }
             Console.WriteLine();
         }
@@ -100,8 +100,8 @@ public static class EditingBench
                     using var random = session.Preview(mask, randomUnits, action);
                     double dTop = ConceptFractions(top.Edited, mask)[index] - before[index];
                     double dRandom = ConceptFractions(random.Edited, mask)[index] - before[index];
-                    var (psnr, ssim) = Outside(top.Edited, session.Image, mask);
-                    var (rawPsnr, _) = Outside(top.Rendered, session.Image, mask);
+                    var (psnr, _) = Outside(top.Edited, session.Image, mask);
+                    var (rawPsnr, ssim) = Outside(top.Rendered, session.Image, mask);
                     if (!rows.TryGetValue((concept, action), out var list)) rows[(concept, action)] = list = new();
                     list.Add((dTop, dRandom, psnr, ssim, rawPsnr));
                     if (i < fullImages && concept == concepts[0])
@@ -116,12 +116,12 @@ public static class EditingBench
         Console.WriteLine($"{photos.shape[0]} images of {data.Name}; mask: the centre square ({h / 2}×{w / 2} px); k = {k} units; control: {k} random units; " +
                           $"reconstruction (G′ after the fit) PSNR {F2(reconPsnr.Average())} dB");
         Console.WriteLine();
-        Console.WriteLine("| concept | action | Δ concept fraction in mask, top-k | Δ, random k | PSNR outside mask dB (edited.png) | SSIM outside mask | PSNR outside mask of G′ before paste-back |");
+        Console.WriteLine("| concept | action | Δ concept fraction in mask, top-k | Δ, random k | PSNR outside mask dB (edited.png) | PSNR outside mask dB, G′ before paste-back | SSIM outside mask, G′ |");
         Console.WriteLine("|---|---|---|---|---|---|---|");
         string Db(IEnumerable<double> v) => v.All(double.IsPositiveInfinity) ? "∞" : F2(v.Where(double.IsFinite).DefaultIfEmpty(0).Average());
         foreach (var ((concept, action), list) in rows)
             Console.WriteLine($"| {concept} | {action.ToString().ToLowerInvariant()} | {F3(list.Average(x => x.Top))} | {F3(list.Average(x => x.Random))} | " +
-                              $"{Db(list.Select(x => x.Psnr))} | {F3(list.Average(x => x.Ssim))} | {Db(list.Select(x => x.RawPsnr))} |");
+                              $"{Db(list.Select(x => x.Psnr))} | {Db(list.Select(x => x.RawPsnr))} | {F3(list.Average(x => x.Ssim))} |");
         Console.WriteLine();
         Console.WriteLine("| side | fit once s | preview s / edit | full edit s |");
         Console.WriteLine("|---|---|---|---|");
