@@ -41,7 +41,7 @@ public static class EvalCommand
                 throw new GanSharpException($"{real.Name} is {real.Channels}x{real.Height}x{real.Width} but the generator makes {g.Output}");
             var selected = MetricRegistry.Default.Resolve(parse.GetValue(metrics)!);
             int n = parse.GetValue(count);
-            using var rng = new Generator(parse.GetValue(seed), device);
+            using var rng = new Generator(parse.GetValue(seed));
             double psi = parse.GetValue(truncation);
             Tensor Generate(int batch)
             {

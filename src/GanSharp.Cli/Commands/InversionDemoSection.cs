@@ -71,9 +71,9 @@ public sealed class InversionDemoSection : IDemoSection
         foreach (var (task, label) in new[] { (RestorationTask.Inpaint, "inpainting (centre box)"), (RestorationTask.SuperResolution, "super-resolution ×4"), (RestorationTask.Denoise, "denoising (σ = 0.2)") })
         {
             var op = Degradations.Create(task, g.Output, scale: 4);
-            var observed = op.Observe(truth, new Generator(0, demo.Device));
+            var observed = op.Observe(truth, new Generator(0));
             var shown = op.Display(observed, g.Output);
-            var baseline = ClassicalBaseline.For(op, others, new Generator(1, demo.Device));
+            var baseline = ClassicalBaseline.For(op, others, new Generator(1));
             var classical = baseline.Restore(observed);
             var oneCode = GanRestoration.Restore(g, observed, op, PriorMethod.Single, options, null, phi).Restored;
             var multiCode = GanRestoration.Restore(g, observed, op, PriorMethod.MultiCode, options, multi, phi).Restored;
@@ -128,7 +128,7 @@ public sealed class InversionDemoSection : IDemoSection
                   $"then `gansharp export -c latest -o assets/checkpoints/{PadInvAsset}` adds its row here."
                 : $"; PadInv encoder (code + padding), PSNR {Psnr(padded, truth)} ({sw.Elapsed.TotalSeconds:0.0} s together)"));
         var op = Degradations.Create(RestorationTask.Colorize, g.Output);
-        var observed = op.Observe(truth, new Generator(0, demo.Device));
+        var observed = op.Observe(truth, new Generator(0));
         var colorized = GanRestoration.Restore(g, observed, op, PriorMethod.MultiCode, options, new MultiCodeOptions(Codes), phi).Restored;
         var shown = op.Display(observed, g.Output);
         // The mean colour of the generator's training artist (the bundled Google emoji), never of the Twitter images shown.

@@ -33,7 +33,7 @@ public static class SampleCommand
             if (n < 1 || columns < 2) throw new GanSharpException("--count must be at least 1 and --steps at least 2");
             var g = GanCheckpoint.LoadGenerator(parse.GetValue(checkpoint)!, device, ema: !parse.GetValue(raw));
             using var scope = NewDisposeScope();
-            using var rng = new Generator((ulong)parse.GetValue(seed), device);
+            using var rng = new Generator((ulong)parse.GetValue(seed));
             using var _ = no_grad();
             string m = parse.GetValue(mode)!.ToLowerInvariant();
             if (parse.GetValue(latents) is { } latentPath)
@@ -96,7 +96,7 @@ public static class SampleCommand
             throw new GanSharpException($"--crossover {crossover}: must be in 0..{g.StyleCount}");
         var wCols = g.Truncate(g.Map(g.SampleLatents(columns, rng, device)), truncation); // [C, W]
         var wRows = g.Truncate(g.Map(g.SampleLatents(rows, rng, device)), truncation);    // [R, W]
-        var noise = g.NoiseShapes.Select(s => randn(new long[] { 1 }.Concat(s).ToArray(), generator: rng, device: device)).ToArray();
+        var noise = g.NoiseShapes.Select(s => randn(new long[] { 1 }.Concat(s).ToArray(), generator: rng).to(device)).ToArray();
         Tensor Plus(Tensor w) => w.unsqueeze(1).expand(-1, g.StyleCount, -1);              // [N, S, W]
         var colsImg = g.Synthesize(Plus(wCols), noise);                                      // [C, ...]
         var rowsImg = g.Synthesize(Plus(wRows), noise);                                      // [R, ...]

@@ -70,7 +70,7 @@ public static class GeneratorExtensions
 {
     /// <summary>Draws z <c>[n, LatentSize]</c> from N(0, I) on <paramref name="device"/>.</summary>
     public static Tensor SampleLatents(this IGenerator g, long n, Generator? rng = null, Device? device = null) =>
-        randn(new long[] { n, g.LatentSize }, generator: rng, device: device);
+        randn(new long[] { n, g.LatentSize }, generator: rng).to(device ?? CPU);
 
     /// <summary>z → image: <c>Synthesize(Map(z))</c>, optionally truncated.</summary>
     public static Tensor Generate(this IGenerator g, Tensor z, double truncation = 1.0, IReadOnlyList<Tensor>? noise = null)

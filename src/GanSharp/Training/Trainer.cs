@@ -69,8 +69,8 @@ public sealed class Trainer
     public TrainingResult Run(RunFolder run, string? resumeFrom = null, IProgress<TrainingProgress>? progress = null, CancellationToken cancel = default)
     {
         using var loader = new DataLoader(data, new DataLoaderOptions(options.BatchSize, Shuffle: true, Seed: options.Seed, DropLast: true, Prefetch: options.Prefetch), device);
-        using var rng = new Generator(options.Seed, device);
-        using var sampleRng = new Generator(options.Seed ^ 0x5A3C_9E37UL, device);
+        using var rng = new Generator(options.Seed);
+        using var sampleRng = new Generator(options.Seed ^ 0x5A3C_9E37UL);
         using var fixedInputs = method.FixedSampleInputs(options.SampleCount, sampleRng, device).DetachFromDisposeScope(); // also the final grid
         var ctx = new StepContext(device, rng);
         var baseLrs = method.Optimizers.ToDictionary(o => o.Key, o => o.Value.ParamGroups.Select(g => g.LearningRate).ToArray());

@@ -44,7 +44,7 @@ public static class GanInversion
             throw new GanSharpException($"{initialCodes.shape[0]} initial codes for {n} images");
         var device = g.MeanLatent.device;
         using var guard = new GeneratorGuard(g);
-        using var rng = new Generator(o.Seed, device);
+        using var rng = new Generator(o.Seed);
         int batches = (int)((n + o.BatchSize - 1) / o.BatchSize);
         var codes = new List<Tensor>();
         var recon = new List<Tensor>();
@@ -93,7 +93,7 @@ public static class GanInversion
     internal static IReadOnlyList<Tensor> MakeNoise(IGenerator g, long n, Generator rng, Device device, bool optimise) =>
         g.NoiseShapes.Select(s =>
         {
-            var t = randn(new[] { n }.Concat(s).ToArray(), generator: rng, device: device);
+            var t = randn(new[] { n }.Concat(s).ToArray(), generator: rng).to(device);
             return optimise ? new Parameter(t, requires_grad: true) : t;
         }).ToList();
 }

@@ -30,7 +30,7 @@ public static class LatentCodes
     /// </summary>
     public static Tensor Start(IGenerator g, LatentSpace space, long n, Generator rng, Device device)
     {
-        if (space == LatentSpace.Z) return randn(Shape(g, space, n), generator: rng, device: device);
+        if (space == LatentSpace.Z) return randn(Shape(g, space, n), generator: rng).to(device);
         var mean = g.MeanLatent.detach().to(float32, device); // [S]
         return (space == LatentSpace.W ? mean.expand(n, -1) : mean.expand(n, g.StyleCount, -1)).clone();
     }
@@ -43,7 +43,7 @@ public static class LatentCodes
     {
         using var scope = NewDisposeScope();
         using var _ = no_grad();
-        var z = randn(new long[] { n, g.LatentSize }, generator: rng, device: device);
+        var z = randn(new long[] { n, g.LatentSize }, generator: rng).to(device);
         var code = space switch
         {
             LatentSpace.Z => z,

@@ -79,7 +79,7 @@ public static class MultiCodeInversion
         long total = GanInversion.CheckObservations(g, observations, degradation);
         var device = g.MeanLatent.device;
         using var guard = new GeneratorGuard(g);
-        using var rng = new Generator(o.Seed, device);
+        using var rng = new Generator(o.Seed);
         int channels = LayerChannels(g, layer);
         var codeShape = LatentCodes.Shape(g, o.Space, 1).Skip(1).ToArray();
         if (initialCodes is not null && !initialCodes.shape.SequenceEqual(new[] { total, codesPerImage }.Concat(codeShape)))

@@ -167,7 +167,7 @@ public static class ClassicalRestoration
         using var scope = NewDisposeScope();
         using var _ = no_grad();
         var clean = training.detach();
-        var noisy = clean + noiseSigma * randn(clean.shape, dtype: clean.dtype, device: clean.device, generator: rng); // [N, C, H, W]
+        var noisy = clean + noiseSigma * randn(clean.shape, dtype: clean.dtype, generator: rng).to(clean.device); // [N, C, H, W]
         double best = double.PositiveInfinity, chosen = candidates[0];
         foreach (double s in candidates)
         {

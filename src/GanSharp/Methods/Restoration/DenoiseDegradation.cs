@@ -34,7 +34,7 @@ public sealed class DenoiseDegradation : IDegradation
 
     /// <inheritdoc />
     public Tensor Observe(Tensor clean, Generator? rng = null) =>
-        clean + Sigma * randn(clean.shape, dtype: clean.dtype, device: clean.device, generator: rng);
+        clean + Sigma * randn(clean.shape, dtype: clean.dtype, generator: rng).to(clean.device);
 
     /// <inheritdoc />
     public Tensor Display(Tensor observation, ImageShape image) => observation.clamp(-1, 1);

@@ -72,7 +72,7 @@ public sealed class EgbadMethod : ITrainingMethod
     public IReadOnlyDictionary<string, double> TrainStep(Batch batch, StepContext ctx)
     {
         var x = batch.Images.to(device);                                                // [N, C, H, W]
-        var z = randn(new long[] { x.shape[0], Config.LatentSize }, generator: ctx.Rng, device: device); // [N, Z]
+        var z = randn(new long[] { x.shape[0], Config.LatentSize }, generator: ctx.Rng).to(device); // [N, Z]
         g.train(); e.train(); d.train();
 
         optD.zero_grad();
@@ -99,7 +99,7 @@ public sealed class EgbadMethod : ITrainingMethod
 
     /// <inheritdoc />
     public Tensor FixedSampleInputs(int count, torch.Generator rng, Device device) =>
-        randn(new long[] { count, Config.LatentSize }, generator: rng, device: device);
+        randn(new long[] { count, Config.LatentSize }, generator: rng).to(device);
 
     /// <inheritdoc />
     public void Dispose()

@@ -67,7 +67,7 @@ public sealed class FAnoGanEncoderMethod : ITrainingMethod
     {
         if (Opts.Variant == FAnoGanVariant.Ziz)
         {
-            var z = randn(new long[] { images.shape[0], g.LatentSize }, generator: rng, device: device); // [N, Z]
+            var z = randn(new long[] { images.shape[0], g.LatentSize }, generator: rng).to(device); // [N, Z]
             return FAnoGanLosses.LatentResidual(z, e.call(g.Generate(z))).mean();
         }
         var xr = g.Generate(e.call(images));                                  // [N, C, H, W]

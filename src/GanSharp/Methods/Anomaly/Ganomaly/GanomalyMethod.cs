@@ -103,7 +103,7 @@ public sealed class GanomalyMethod : ITrainingMethod
 
     /// <inheritdoc />
     public Tensor FixedSampleInputs(int count, torch.Generator rng, Device device) =>
-        randn(new long[] { count, Config.LatentSize }, generator: rng, device: device);
+        randn(new long[] { count, Config.LatentSize }, generator: rng).to(device);
 
     /// <inheritdoc />
     public void Dispose()

@@ -44,7 +44,7 @@ public static class EncoderInversion
         long n = images.shape[0];
         var device = g.MeanLatent.device;
         using var guard = new GeneratorGuard(g);
-        using var rng = new Generator(o.Seed, device);
+        using var rng = new Generator(o.Seed);
         using var _ = no_grad();
         var recon = new List<Tensor>();
         var losses = new List<Tensor>();

@@ -83,7 +83,7 @@ public sealed class EncoderMethod : ITrainingMethod
         Tensor code, fake;
         using (no_grad())
         {
-            code = EncoderCodes.OfLatents(g, space, randn(new long[] { n, g.LatentSize }, generator: rng, device: device)); // [N, ...]
+            code = EncoderCodes.OfLatents(g, space, randn(new long[] { n, g.LatentSize }, generator: rng).to(device)); // [N, ...]
             fake = LatentCodes.Render(g, space, code, fixedNoise);                                                           // [N, C, H, W]
         }
         var both = cat(new[] { real, fake });                                                     // [2N, C, H, W]

@@ -43,7 +43,7 @@ public static class PadInvInversion
         GanInversion.CheckObservations(g, images, null);
         var device = g.MeanLatent.device;
         using var guard = new GeneratorGuard(g);
-        using var rng = new Generator(seed, device);
+        using var rng = new Generator(seed);
         using var _ = no_grad();
         e.eval();
         var codes = new List<Tensor>();
@@ -83,7 +83,7 @@ public static class PadInvInversion
         var device = g.MeanLatent.device;
         using var guard = new GeneratorGuard(g);
         using var _ = no_grad();
-        using var rng = new Generator(seed, device);
+        using var rng = new Generator(seed);
         var noise = GanInversion.MakeNoise(g, 1, rng, device, optimise: false);
         var images = new List<Tensor>();
         foreach (double t in weights)
