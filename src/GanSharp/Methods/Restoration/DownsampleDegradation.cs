@@ -47,5 +47,16 @@ public sealed class DownsampleDegradation : IDegradation
         F.interpolate(observation, new long[] { image.Height, image.Width }, mode: InterpolationMode.Nearest).clamp(-1, 1);
 
     /// <inheritdoc />
-    public Tensor Consistent(Tensor restored, Tensor observation) => restored;
+    /// <remarks>
+    /// Back-projection: the low-resolution error is added back block-wise, <c>x′ = x + up(y − A(x))</c> with
+    /// nearest-neighbour <c>up</c>, so that <c>A(x′) = y</c> exactly (before clamping to [-1, 1]): the generator supplies
+    /// the detail inside each block, the observation its mean.
+    /// </remarks>
+    public Tensor Consistent(Tensor restored, Tensor observation)
+    {
+        using var scope = NewDisposeScope();
+        var error = observation - Apply(restored);                                                                 // [N, C, H/s, W/s]
+        var up = F.interpolate(error, new long[] { restored.shape[2], restored.shape[3] }, mode: InterpolationMode.Nearest);
+        return (restored + up).clamp(-1, 1).MoveToOuterDisposeScope();
+    }
 }

@@ -103,4 +103,23 @@ public class DegradationTests
         Assert.Equal(RestorationTask.SuperResolution, Degradations.ParseTask("SR"));
         Assert.Throws<GanSharpException>(() => Degradations.ParseTask("deblur"));
     }
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(4)]
+    public void SuperResolutionBackProjectionReproducesTheObservationAndKeepsTheDetail(int scale)
+    {
+        using var scope = NewDisposeScope();
+        var op = new DownsampleDegradation(scale);
+        var truth = InversionTestModels.Images(3, 2, 3, 8) * 0.5;      // well inside [-1, 1]: no clamping
+        var guess = InversionTestModels.Images(4, 2, 3, 8) * 0.5;      // a restoration that does not match the observation
+        var y = op.Observe(truth);
+        var consistent = op.Consistent(guess, y);
+        Assert.True(allclose(op.Apply(consistent), y, atol: 1e-6), "A(x') = y");
+        // Within each block the guess's detail (its deviation from the block mean) is kept.
+        var up = TorchSharp.torch.nn.functional.interpolate(op.Apply(guess), new long[] { 8, 8 }, mode: InterpolationMode.Nearest);
+        var upC = TorchSharp.torch.nn.functional.interpolate(op.Apply(consistent), new long[] { 8, 8 }, mode: InterpolationMode.Nearest);
+        Assert.True(allclose(consistent - upC, guess - up, atol: 1e-6));
+        Assert.False(allclose(consistent, guess, atol: 1e-3));
+    }
 }
