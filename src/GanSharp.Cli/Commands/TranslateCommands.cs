@@ -105,7 +105,7 @@ public static class TranslateCommands
                 SampleEvery: settings.SampleEvery!.Value, CheckpointEvery: settings.CheckpointEvery!.Value, SampleCount: 8,
                 Schedule: LrSchedule.LinearDecay, DecayFraction: 0.5).Validate();
             manual_seed((long)training.Seed);
-            using var m = new CycleGanMethod(config, options, device, data);
+            using var m = new CycleGanMethod(config, options, device, data, training.Seed);
             var trainer = new Trainer(m, data, training, device);
             var runConfig = CheckpointWriter.ToJson(new { settings, resolved = trainer.ResolvedConfig() });
             if (parse.GetValue(dryRun))

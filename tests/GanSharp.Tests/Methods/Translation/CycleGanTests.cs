@@ -133,8 +133,8 @@ public class CycleGanTests
     /// <summary>Mean |G_AB(a) − swap(a)| over the first 16 images of domain A.</summary>
     static double SwapError(ITranslator t)
     {
-        var a = GanSharp.Data.DataLoader.LoadAll(new Subset(new Blobs(false, 64, 32, seed: 1), Enumerable.Range(0, 16)));
-        var b = GanSharp.Data.DataLoader.LoadAll(new Subset(new Blobs(true, 64, 32, seed: 1), Enumerable.Range(0, 16)));
+        var a = GanSharp.Data.DataLoader.LoadAll(new Subset(new Blobs(false, 64, SwapSize, seed: 1), Enumerable.Range(0, 16)));
+        var b = GanSharp.Data.DataLoader.LoadAll(new Subset(new Blobs(true, 64, SwapSize, seed: 1), Enumerable.Range(0, 16)));
         return (t.Translate(a, TranslationDirection.AToB) - b).abs().mean().item<float>();
     }
 
@@ -145,8 +145,9 @@ public class CycleGanTests
         TorchRuntime.SetThreads(1);
         using var dir = new ScratchFolder("cyclegan-swap");
         manual_seed(1);
-        var data = new UnpairedDataset(new Blobs(false), new Blobs(true));
-        using var method = new CycleGanMethod(Tiny(), new CycleGanOptions(LearningRate: 2e-3), CPU, data);
+        var data = new UnpairedDataset(new Blobs(false, 64, SwapSize), new Blobs(true, 64, SwapSize));
+        // 16 px with two stride-2 discriminator layers (34×34 receptive field), a 10× learning rate: seconds on one thread.
+        using var method = new CycleGanMethod(Tiny(SwapSize) with { DiscriminatorLayers = 2 }, new CycleGanOptions(LearningRate: 2e-3), CPU, data, seed: 1);
         double before = SwapError(method);
         var options = new TrainingOptions(Steps: Steps, BatchSize: 8, LogEvery: 10, SampleEvery: 0, CheckpointEvery: 0, SampleCount: 4, Prefetch: 0);
         var trainer = new Trainer(method, data, options, CPU);
@@ -154,9 +155,11 @@ public class CycleGanTests
         var result = trainer.Run(run);
         Assert.True(result.Completed);
         double after = SwapError(method);
+        Assert.True(IdentityError() > Bound, "copying the input must not meet the bound");
         Console.WriteLine($"swap error: untrained {before:0.000}, after {Steps} steps {after:0.000}, identity map {IdentityError():0.000}");
-        // An untrained G outputs ≈ 0 everywhere (error ≈ 0.9 on mostly black images); copying the input (the identity
-        // map) scores ≈ IdentityError. The bound asks for the swap to be learned, not just the copy.
+        // An untrained G outputs ≈ 0 everywhere (error ≈ 0.95 on mostly black images); copying the input (the identity
+        // map) scores ≈ 0.157. The bound asks for the swap to be learned, not just the copy (measured: ≈ 0.08 after 200
+        // steps, 25 s on one loaded thread).
         Assert.True(before > Bound, $"untrained error {before:0.000} should exceed the bound {Bound}");
         Assert.True(after < Bound, $"error after {Steps} steps {after:0.000}, bound {Bound} (untrained {before:0.000})");
     }
@@ -168,8 +171,9 @@ public class CycleGanTests
         public Tensor Translate(Tensor images, TranslationDirection direction) => images.clone();
     }
 
+    internal const int SwapSize = 16;
     internal const int Steps = 200;
-    internal const double Bound = 0.1;
+    internal const double Bound = 0.12;
 
     [Fact]
     public void TrainsFromTwoDomainsWithSampleGridsAndExactResume()
@@ -182,7 +186,7 @@ public class CycleGanTests
         IReadOnlyList<StatsRecord> Run(string root, long steps, string? resume)
         {
             manual_seed(3);
-            using var method = new CycleGanMethod(Tiny() with { Blocks = 1 }, new CycleGanOptions(PoolSize: 5), CPU, data);
+            using var method = new CycleGanMethod(Tiny() with { Blocks = 1 }, new CycleGanOptions(PoolSize: 5), CPU, data, seed: 3);
             var trainer = new Trainer(method, data, o with { Steps = steps }, CPU);
             using var run = resume == null ? RunFolder.Create(root, "cyclegan", "s", trainer.ResolvedConfig(), tensorBoard: false)
                 : RunFolder.Open(Directory.GetDirectories(root).Single(), tensorBoard: false);

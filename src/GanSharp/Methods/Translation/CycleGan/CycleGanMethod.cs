@@ -31,12 +31,13 @@ public sealed class CycleGanMethod : ITrainingMethod, ITranslator
     readonly UnpairedDataset? sampleSource;
     int sampleColumns = 1;
 
-    /// <summary>Builds fresh networks (from the global random stream) on <paramref name="device"/> and their optimisers.</summary>
+    /// <summary>Builds fresh networks on <paramref name="device"/> and their optimisers.</summary>
     /// <param name="config">The architecture.</param>
     /// <param name="options">Training options.</param>
     /// <param name="device">Where to train.</param>
     /// <param name="sampleSource">The two domains whose fixed real images fill the sample grids (needed by <see cref="FixedSampleInputs"/>).</param>
-    public CycleGanMethod(CycleGanConfig config, CycleGanOptions options, Device device, UnpairedDataset? sampleSource = null)
+    /// <param name="seed">Seed of the weight initialisation (every weight is drawn from it, so runs do not depend on the global stream); null uses the global stream.</param>
+    public CycleGanMethod(CycleGanConfig config, CycleGanOptions options, Device device, UnpairedDataset? sampleSource = null, ulong? seed = null)
     {
         Config = config.Validate();
         o = options.Validate();
@@ -44,10 +45,11 @@ public sealed class CycleGanMethod : ITrainingMethod, ITranslator
         this.sampleSource = sampleSource;
         if (sampleSource is not null && (sampleSource.A.Channels != config.Channels || sampleSource.A.Height != config.Size || sampleSource.A.Width != config.Size))
             throw new GanSharpException($"CycleGAN: the data is {sampleSource.A.Channels}x{sampleSource.A.Height}x{sampleSource.A.Width} but the networks are built for {config.Image}");
-        gAB = new ResnetGenerator(config, o.InitGain, "g_ab");
-        gBA = new ResnetGenerator(config, o.InitGain, "g_ba");
-        dA = new PatchDiscriminator(config, o.InitGain, "d_a");
-        dB = new PatchDiscriminator(config, o.InitGain, "d_b");
+        using var init = seed is ulong s ? new torch.Generator(s) : null; // on the CPU, where the networks are built
+        gAB = new ResnetGenerator(config, o.InitGain, "g_ab", init);
+        gBA = new ResnetGenerator(config, o.InitGain, "g_ba", init);
+        dA = new PatchDiscriminator(config, o.InitGain, "d_a", init);
+        dB = new PatchDiscriminator(config, o.InitGain, "d_b", init);
         poolA = new ImageHistoryPool(o.PoolSize, config.Channels, config.Size, config.Size, "pool_a");
         poolB = new ImageHistoryPool(o.PoolSize, config.Channels, config.Size, config.Size, "pool_b");
         foreach (var m in new nn.Module[] { gAB, gBA, dA, dB, poolA, poolB }) m.to(device);

@@ -19,8 +19,8 @@ public sealed class ResnetGenerator : nn.Module<Tensor, Tensor>
 {
     readonly Sequential body;
 
-    /// <summary>Builds the generator of <paramref name="config"/> with fresh N(0, <paramref name="initGain"/>) convolutions.</summary>
-    public ResnetGenerator(CycleGanConfig config, double initGain = 0.02, string name = "resnet_generator") : base(name)
+    /// <summary>Builds the generator of <paramref name="config"/> with fresh N(0, <paramref name="initGain"/>) convolutions drawn from <paramref name="init"/> (the global stream when null).</summary>
+    public ResnetGenerator(CycleGanConfig config, double initGain = 0.02, string name = "resnet_generator", Generator? init = null) : base(name)
     {
         Config = config.Validate();
         int c = config.Channels, w = config.Width;
@@ -51,7 +51,7 @@ public sealed class ResnetGenerator : nn.Module<Tensor, Tensor>
         layers.Add(("head_tanh", nn.Tanh()));
         body = nn.Sequential(layers);
         RegisterComponents();
-        CycleGanInit.Normal(this, initGain);
+        CycleGanInit.Normal(this, initGain, init);
     }
 
     /// <summary>The architecture.</summary>
@@ -94,8 +94,8 @@ public sealed class PatchDiscriminator : nn.Module<Tensor, Tensor>
 {
     readonly Sequential body;
 
-    /// <summary>Builds the discriminator of <paramref name="config"/> with fresh N(0, <paramref name="initGain"/>) convolutions.</summary>
-    public PatchDiscriminator(CycleGanConfig config, double initGain = 0.02, string name = "patch_discriminator") : base(name)
+    /// <summary>Builds the discriminator of <paramref name="config"/> with fresh N(0, <paramref name="initGain"/>) convolutions drawn from <paramref name="init"/> (the global stream when null).</summary>
+    public PatchDiscriminator(CycleGanConfig config, double initGain = 0.02, string name = "patch_discriminator", Generator? init = null) : base(name)
     {
         Config = config.Validate();
         int w = config.DiscriminatorWidth;
@@ -113,7 +113,7 @@ public sealed class PatchDiscriminator : nn.Module<Tensor, Tensor>
         layers.Add(("score", nn.Conv2d(cin, 1, 4, stride: 1, padding: 1)));
         body = nn.Sequential(layers);
         RegisterComponents();
-        CycleGanInit.Normal(this, initGain);
+        CycleGanInit.Normal(this, initGain, init);
     }
 
     /// <summary>The architecture.</summary>
@@ -138,19 +138,19 @@ public sealed class PatchDiscriminator : nn.Module<Tensor, Tensor>
 /// <summary>The reference code's <c>init_weights(net, 'normal', 0.02)</c>: convolution weights N(0, σ), biases 0.</summary>
 static class CycleGanInit
 {
-    internal static void Normal(nn.Module module, double gain)
+    internal static void Normal(nn.Module module, double gain, Generator? generator)
     {
         using var _ = no_grad();
         foreach (var m in module.modules())
         {
             if (m is Conv2d conv)
             {
-                conv.weight!.normal_(0, gain);
+                conv.weight!.normal_(0, gain, generator);
                 conv.bias?.zero_();
             }
             else if (m is ConvTranspose2d tconv)
             {
-                tconv.weight!.normal_(0, gain);
+                tconv.weight!.normal_(0, gain, generator);
                 tconv.bias?.zero_();
             }
         }
