@@ -23,6 +23,7 @@ public static class TrainCommand
         cmd.Subcommands.Add(FeaturesCommand.Create(ctx));
         cmd.Subcommands.Add(TrainEncoderCommand.Create(ctx));
         cmd.Subcommands.Add(TrainPadInvCommand.Create(ctx));
+        cmd.Subcommands.Add(TranslateCommands.CreateTrain(ctx));
         return cmd;
     }
 

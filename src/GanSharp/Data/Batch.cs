@@ -32,10 +32,25 @@ public sealed class Batch : IDisposable
     /// <summary>Number of images (the last batch of an epoch may be smaller than the batch size).</summary>
     public int Count => Indices.Count;
 
-    /// <summary>Disposes both tensors.</summary>
+    /// <summary>
+    /// For two-domain training (<see cref="UnpairedDataset"/>, CycleGAN): the batch of domain B drawn with this one (which
+    /// is domain A's); null when training on one dataset. Disposed with this batch.
+    /// </summary>
+    public Batch? Partner { get; private init; }
+
+    /// <summary>Domain A's batch <paramref name="a"/> with domain B's <paramref name="b"/> as its <see cref="Partner"/> (both owned by the result).</summary>
+    public static Batch Unpaired(Batch a, Batch b)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        return new Batch(a.Images, a.Labels, a.Indices.ToArray(), a.Position) { Partner = b };
+    }
+
+    /// <summary>Disposes both tensors (and the partner's).</summary>
     public void Dispose()
     {
         Images.Dispose();
         Labels.Dispose();
+        Partner?.Dispose();
     }
 }

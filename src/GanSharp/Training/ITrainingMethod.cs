@@ -57,4 +57,7 @@ public interface ITrainingMethod : IDisposable
 
     /// <summary>Fixed inputs for sample grids: <paramref name="count"/> items drawn from <paramref name="rng"/>.</summary>
     Tensor FixedSampleInputs(int count, Generator rng, Device device);
+
+    /// <summary>Cells per row of the sample grid (e.g. one row per kind of image); null for a square-ish grid.</summary>
+    int? SampleColumns => null;
 }

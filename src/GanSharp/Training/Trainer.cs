@@ -26,7 +26,14 @@ public sealed record TrainingResult(long Step, bool Completed, string RunFolder,
 }
 
 /// <summary>The loop's own state inside a checkpoint (extra <c>trainer.json</c>; the random stream is <c>rng.bin</c>).</summary>
-public sealed record TrainerState(long Step, int Epoch, int Batch, Dictionary<string, double[]> BaseLearningRates, int Rollbacks);
+public sealed record TrainerState(long Step, int Epoch, int Batch, Dictionary<string, double[]> BaseLearningRates, int Rollbacks)
+{
+    /// <summary>Domain B's loader epoch when training on an <see cref="UnpairedDataset"/> (<see cref="Epoch"/> is then domain A's); null otherwise.</summary>
+    public int? EpochB { get; init; }
+
+    /// <summary>Domain B's loader batch when training on an <see cref="UnpairedDataset"/>; null otherwise.</summary>
+    public int? BatchB { get; init; }
+}
 
 /// <summary>
 /// The one generic training loop. Drives any <see cref="ITrainingMethod"/>: batches (deterministic by seed), learning-rate
@@ -38,6 +45,7 @@ public sealed class Trainer
 {
     readonly ITrainingMethod method;
     readonly IImageDataset data;
+    readonly UnpairedDataset? unpaired;
     readonly TrainingOptions options;
     readonly Device device;
 
@@ -52,11 +60,24 @@ public sealed class Trainer
             throw new GanSharpException($"{data.Name} has {data.Count} images, fewer than one batch of {options.BatchSize}", "use a smaller --batch");
     }
 
+    /// <summary>
+    /// Creates a trainer for a two-domain method (CycleGAN): each step's <see cref="Batch"/> holds domain A's images and,
+    /// as its <see cref="Batch.Partner"/>, an independent batch of domain B (<see cref="UnpairedDataset.CreateLoaders"/>).
+    /// Checkpoints hold both loader positions, so a resumed run sees exactly the batches of an uninterrupted one.
+    /// </summary>
+    public Trainer(ITrainingMethod method, UnpairedDataset data, TrainingOptions options, Device device)
+        : this(method, (data ?? throw new ArgumentNullException(nameof(data))).A, options, device)
+    {
+        unpaired = data;
+    }
+
     /// <summary>The options and method options as one JSON object (written to <c>config.json</c> and checkpoints).</summary>
     public JsonElement ResolvedConfig() => CheckpointWriter.ToJson(new Dictionary<string, object>
     {
         ["method"] = method.Name,
-        ["data"] = new { name = data.Name, count = data.Count, shape = $"{data.Channels}x{data.Height}x{data.Width}" },
+        ["data"] = unpaired is null
+            ? new { name = data.Name, count = data.Count, shape = $"{data.Channels}x{data.Height}x{data.Width}" }
+            : (object)new { a = unpaired.A.Name, b = unpaired.B.Name, count = unpaired.Count, shape = $"{data.Channels}x{data.Height}x{data.Width}" },
         ["training"] = options,
         ["options"] = method.Options,
         ["architecture"] = method.Architecture,
@@ -68,7 +89,13 @@ public sealed class Trainer
     /// </summary>
     public TrainingResult Run(RunFolder run, string? resumeFrom = null, IProgress<TrainingProgress>? progress = null, CancellationToken cancel = default)
     {
-        using var loader = new DataLoader(data, new DataLoaderOptions(options.BatchSize, Shuffle: true, Seed: options.Seed, DropLast: true, Prefetch: options.Prefetch), device);
+        var loaderOptions = new DataLoaderOptions(options.BatchSize, Shuffle: true, Seed: options.Seed, DropLast: true, Prefetch: options.Prefetch);
+        DataLoader loader;
+        DataLoader? loaderB = null;
+        if (unpaired is null) loader = new DataLoader(data, loaderOptions, device);
+        else (loader, loaderB) = unpaired.CreateLoaders(loaderOptions, device);
+        using var disposeLoader = loader;
+        using var disposeLoaderB = loaderB;
         using var rng = new Generator(options.Seed);
         using var sampleRng = new Generator(options.Seed ^ 0x5A3C_9E37UL);
         using var fixedInputs = method.FixedSampleInputs(options.SampleCount, sampleRng, device).DetachFromDisposeScope(); // also the final grid
@@ -80,7 +107,7 @@ public sealed class Trainer
 
         if (resumeFrom != null)
         {
-            var state = Load(resumeFrom, loader, rng);
+            var state = Load(resumeFrom, loader, loaderB, rng);
             step = state.Step;
             rollbacks = state.Rollbacks;
             baseLrs = state.BaseLearningRates;
@@ -103,7 +130,7 @@ public sealed class Trainer
                 computeTime.Start();
                 using (var scope = NewDisposeScope())
                 {
-                    using var batch = loader.Next(cancel);
+                    using var batch = NextBatch(loader, loaderB, cancel);
                     scalars = method.TrainStep(batch, ctx);
                 }
                 computeTime.Stop();
@@ -116,7 +143,7 @@ public sealed class Trainer
                     var latest = run.LatestCheckpoint() ?? throw new GanSharpException(
                         $"training stopped at step {step + 1}: {bad}; no checkpoint to roll back to yet", "lower the learning rate, or checkpoint more often");
                     rollbacks++;
-                    var state = Load(latest, loader, rng);
+                    var state = Load(latest, loader, loaderB, rng);
                     // A fresh random stream so that the same divergence is not replayed exactly.
                     rng.manual_seed((long)(options.Seed + 7919UL * (ulong)rollbacks));
                     Log.Warn($"{bad} at step {step + 1}: rolled back to step {state.Step} ({Path.GetFileName(latest)}), rollback {rollbacks} of {options.MaxRollbacks}");
@@ -136,7 +163,7 @@ public sealed class Trainer
                 progress?.Report(new TrainingProgress(step, options.Steps, speed, scalars));
                 if (options.SampleEvery > 0 && step % options.SampleEvery == 0 && step != options.Steps) WriteSamples(run, fixedInputs, step);
                 if (options.CheckpointEvery > 0 && step % options.CheckpointEvery == 0 && step != options.Steps)
-                    lastCheckpoint = Save(run, step, loader, rng, baseLrs, rollbacks);
+                    lastCheckpoint = Save(run, step, loader, loaderB, rng, baseLrs, rollbacks);
             }
             completed = true;
         }
@@ -146,12 +173,29 @@ public sealed class Trainer
         }
         if (lastCheckpoint == null || !lastCheckpoint.EndsWith(RunFolder.CheckpointName(step), StringComparison.Ordinal))
         {
-            if (step > 0 || completed) lastCheckpoint = Save(run, step, loader, rng, baseLrs, rollbacks);
+            if (step > 0 || completed) lastCheckpoint = Save(run, step, loader, loaderB, rng, baseLrs, rollbacks);
         }
         if (completed) WriteSamples(run, fixedInputs, step);
         double sessionSpeed = stepsThisSession / Math.Max(1e-9, computeTime.Elapsed.TotalSeconds);
         string? curves = run.WriteLossCurves() ? run.LossCurvesPath : null;
         return new TrainingResult(step, completed, run.Path, lastCheckpoint, rollbacks, sessionSpeed, scalars) { LossCurves = curves };
+    }
+
+    /// <summary>The next batch; with a second loader, domain B's batch rides along as the partner (both advance, or neither).</summary>
+    static Batch NextBatch(DataLoader a, DataLoader? b, CancellationToken cancel)
+    {
+        var batch = a.Next(cancel);
+        if (b is null) return batch;
+        try
+        {
+            return Batch.Unpaired(batch, b.Next(cancel));
+        }
+        catch
+        {
+            a.Seek(batch.Position); // keep the two positions in step (a cancelled read of B must not skip a batch of A)
+            batch.Dispose();
+            throw;
+        }
     }
 
     string? FindNonFinite(IReadOnlyDictionary<string, double> scalars, long step)
@@ -183,7 +227,7 @@ public sealed class Trainer
         using var scope = NewDisposeScope();
         using var _ = no_grad();
         var images = method.Sample(fixedInputs).cpu(); // [N, C, H, W]
-        SampleGrid.WritePng(images, run.SamplePath($"fakes-{step:D9}.png"), new GridOptions(Title: $"{method.Name} step {step}"));
+        SampleGrid.WritePng(images, run.SamplePath($"fakes-{step:D9}.png"), new GridOptions(Columns: method.SampleColumns, Title: $"{method.Name} step {step}"));
     }
 
     /// <summary>The extra holding the loop's position, base learning rates and rollbacks.</summary>
@@ -214,14 +258,18 @@ public sealed class Trainer
         return writer.Commit();
     }
 
-    string Save(RunFolder run, long step, DataLoader loader, Generator rng, Dictionary<string, double[]> baseLrs, int rollbacks)
+    string Save(RunFolder run, long step, DataLoader loader, DataLoader? loaderB, Generator rng, Dictionary<string, double[]> baseLrs, int rollbacks)
     {
         var path = run.CheckpointPath(step);
         using (var writer = new CheckpointWriter(path, method.Name, step, ResolvedConfig(), CheckpointWriter.ToJson(method.Architecture)))
         {
             foreach (var (name, module) in method.Networks) writer.AddModule(name, module);
             foreach (var (name, opt) in method.Optimizers) writer.AddOptimizer(name, opt);
-            writer.AddJson(TrainerStateName, new TrainerState(step, loader.Position.Epoch, loader.Position.Batch, baseLrs, rollbacks));
+            writer.AddJson(TrainerStateName, new TrainerState(step, loader.Position.Epoch, loader.Position.Batch, baseLrs, rollbacks)
+            {
+                EpochB = loaderB?.Position.Epoch,
+                BatchB = loaderB?.Position.Batch,
+            });
             using var state = rng.get_state().cpu();
             writer.AddBytes(RngStateName, state.data<byte>().ToArray());
             writer.Commit();
@@ -230,7 +278,7 @@ public sealed class Trainer
         return path;
     }
 
-    TrainerState Load(string checkpoint, DataLoader loader, Generator rng)
+    TrainerState Load(string checkpoint, DataLoader loader, DataLoader? loaderB, Generator rng)
     {
         var reader = CheckpointReader.Open(checkpoint);
         if (reader.Manifest.Method != method.Name)
@@ -239,6 +287,12 @@ public sealed class Trainer
         foreach (var (name, opt) in method.Optimizers) reader.LoadOptimizer(name, opt);
         var state = reader.ReadJson<TrainerState>(TrainerStateName);
         loader.Seek(new LoaderPosition(state.Epoch, state.Batch));
+        if (loaderB is not null)
+        {
+            if (state.EpochB is not int epochB || state.BatchB is not int batchB)
+                throw new GanSharpException($"{checkpoint} holds one data position, but this run trains on two domains", "resume it with the method and data it was trained with");
+            loaderB.Seek(new LoaderPosition(epochB, batchB));
+        }
         var bytes = reader.ReadBytes(RngStateName);
         using var t = tensor(bytes, dtype: ScalarType.Byte);
         rng.set_state(t);

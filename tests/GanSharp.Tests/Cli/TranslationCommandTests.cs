@@ -1,0 +1,65 @@
+using GanSharp.Cli;
+using GanSharp.Data;
+using GanSharp.Imaging;
+using GanSharp.Tests.Data;
+using GanSharp.Training;
+using static TorchSharp.torch;
+
+namespace GanSharp.Tests.Cli;
+
+public class TranslationCommandTests
+{
+    [Fact]
+    public async Task TrainsCycleGanOnBundledEmojiResumesAndTranslatesTwoImages()
+    {
+        using var dir = new TempFolder();
+        var runs = Path.Combine(dir.Path, "runs");
+        string[] Train(params string[] extra) => new[] { "train", "translate", "--method", "cyclegan", "--a", "bundled:emoji:google", "--b", "bundled:emoji:twitter",
+            "--size", "32", "--width", "4", "--blocks", "1", "--sample-every", "2", "--checkpoint-every", "2", "--runs", runs,
+            "--assets", DataCommandTests.Assets, "--device", "cpu", "--threads", "1" }.Concat(extra).ToArray();
+        var (code, output, err) = await CliTests.Run(Train("--steps", "4"));
+        Assert.True(code == ExitCodes.Ok, err);
+        Assert.Contains("finished at step 4", output);
+        var run = Directory.GetDirectories(runs).Single();
+        var stats = StatsLog.Read(Path.Combine(run, "stats.jsonl"));
+        Assert.Equal(4, stats.Max(s => s.Step));
+        Assert.True(File.Exists(Path.Combine(run, "samples", "fakes-000000002.png")));
+        Assert.True(File.Exists(Path.Combine(run, "samples", "fakes-000000004.png")));
+        Assert.Contains(stats, s => s.Scalars.ContainsKey("cycle_a") && s.Scalars.ContainsKey("d_loss"));
+
+        (code, output, err) = await CliTests.Run("train", "translate", "--runs", runs, "--resume", "latest", "--steps", "6", "--assets", DataCommandTests.Assets, "--device", "cpu", "--threads", "1");
+        Assert.True(code == ExitCodes.Ok, err);
+        Assert.Contains("finished at step 6", output);
+        Assert.Single(Directory.GetDirectories(runs));
+
+        // Two 32 px images of domain A, and one of the wrong size.
+        var inputs = Path.Combine(dir.Path, "in");
+        Directory.CreateDirectory(inputs);
+        var google = DatasetResolver.Resolve("bundled:emoji:google", new DatasetResolveOptions(32, ImageMode.Rgb, BundledRoot: Path.Combine(DataCommandTests.Assets, "samples"), ExactSize: true));
+        var x = GanSharp.Data.DataLoader.LoadAll(new Subset(google, new[] { 0, 1 }));
+        ImageWriter.WritePng(x[0], Path.Combine(inputs, "first.png"));
+        ImageWriter.WritePng(x[1], Path.Combine(inputs, "second.png"));
+        var outDir = Path.Combine(dir.Path, "out");
+        (code, output, err) = await CliTests.Run("translate", "-c", run, "--images", inputs, "--direction", "a2b", "-o", outDir, "--device", "cpu");
+        Assert.True(code == ExitCodes.Ok, err);
+        Assert.Contains("translated 2 image(s) a2b", output);
+        foreach (var name in new[] { "first.png", "second.png" })
+        {
+            var header = ImageReader.ReadHeader(Path.Combine(outDir, name));
+            Assert.Equal((32, 32), (header.Width, header.Height));
+        }
+        Assert.True(File.Exists(Path.Combine(outDir, "sheet-a2b.png")));
+
+        var big = Path.Combine(dir.Path, "big.png");
+        ImageWriter.WritePng(nn.functional.interpolate(x[..1], new long[] { 40, 40 }, mode: InterpolationMode.Nearest)[0], big);
+        (code, _, err) = await CliTests.Run("translate", "-c", run, "--images", big, "--direction", "b2a", "-o", outDir, "--device", "cpu");
+        Assert.NotEqual(ExitCodes.Ok, code);
+        Assert.Contains("--resize", err);
+        (code, _, err) = await CliTests.Run("translate", "-c", run, "--images", big, "--direction", "b2a", "--resize", "-o", outDir, "--device", "cpu");
+        Assert.True(code == ExitCodes.Ok, err);
+        Assert.True(File.Exists(Path.Combine(outDir, "big.png")));
+        (code, _, err) = await CliTests.Run("translate", "-c", run, "--images", big, "--direction", "sideways", "-o", outDir, "--device", "cpu");
+        Assert.NotEqual(ExitCodes.Ok, code);
+        Assert.Contains("a2b or b2a", err);
+    }
+}
