@@ -47,4 +47,21 @@ public class GaussianBlurTests
         Assert.True(GaussianBlur.Apply(x, 2).std().item<float>() < x.std().item<float>());
         Assert.Throws<ArgumentException>(() => GaussianBlur.Apply(rand(3, 8, 8), 1));
     }
+
+    [Fact]
+    public void PerImageSigmasBlurEachImageAsTheSingleSigmaBlur()
+    {
+        TorchRuntime.EnsureInitialized();
+        using var scope = NewDisposeScope();
+        var x = rand(new long[] { 3, 2, 12, 12 }, generator: new Generator(4), dtype: float64);       // [N, C, H, W]
+        var each = GaussianBlur.Apply(x, tensor(new[] { 0.0, 2.0, 1.0 }), maxSigma: 2);
+        Assert.Equal(x.shape, each.shape);
+        Assert.True((each[0] - x[0]).abs().max().item<double>() < 1e-12);                         // σ = 0: unchanged
+        Assert.True((each[1] - GaussianBlur.Apply(x[1..2], 2.0)[0]).abs().max().item<double>() < 1e-12); // same radius: identical
+        // σ = 1 inside a radius-6 kernel: only the taps beyond 3σ (weights ≤ e^-8) differ from the radius-3 blur.
+        Assert.True((each[2] - GaussianBlur.Apply(x[2..3], 1.0)[0]).abs().max().item<double>() < 1e-3);
+        Assert.True((GaussianBlur.Apply(full(new long[] { 2, 3, 5, 5 }, 0.5f), tensor(new[] { 0.3, 1.7 }), 2) - 0.5f).abs().max().item<float>() < 1e-6f);
+        Assert.Throws<GanSharpException>(() => GaussianBlur.Apply(x, tensor(new[] { 0.0, 2.5, 1.0 }), maxSigma: 2));
+        Assert.Throws<ArgumentException>(() => GaussianBlur.Apply(x, tensor(new[] { 0.0, 1.0 }), maxSigma: 2));
+    }
 }
