@@ -9,6 +9,7 @@ var benches = new Dictionary<string, Func<string[], int>>
     ["onednn-channels"] = OneDnnChannelsBench.Run,
     ["anomaly"] = AnomalyBench.Run,
     ["inversion"] = InversionBench.Run,
+    ["metric-validity"] = MetricValidityBench.Run,
 };
 if (args.Length == 0 || !benches.TryGetValue(args[0], out var run))
 {
