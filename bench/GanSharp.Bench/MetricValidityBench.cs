@@ -122,6 +122,7 @@ public static class MetricValidityBench
             if (g.Output.Channels != net.Config.Channels)
                 throw new GanSharpException($"--generator {generators[i]} makes {g.Output.Channels}-channel images; the feature network takes {net.Config.Channels}");
             using var rng = new Generator(seed + 1);
+            manual_seed((long)(seed % long.MaxValue) + 1); // per-layer noise inputs (StyleGAN) come from the global generator
             Tensor Generate(int batch)
             {
                 using var _ = no_grad();
