@@ -88,6 +88,7 @@ public static class MetricValidityBench
         Console.WriteLine("|---|---|---|---|---|---|---|");
 
         var fid = new Dictionary<string, double>();
+        var higherBetter = new Dictionary<string, double[]>(); // row → precision, recall, density, coverage
         double floorFid = double.NaN;
         void Row(string key, string label, Tensor features) // features: [N, D]
         {
@@ -96,6 +97,7 @@ public static class MetricValidityBench
             var pr = PrecisionRecall.Compute(referenceFeatures, features);
             var dc = DensityCoverage.Compute(referenceFeatures, features);
             fid[key] = d2;
+            higherBetter[key] = new[] { pr.Precision, pr.Recall, dc.Density, dc.Coverage };
             if (key == "floor") floorFid = d2;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"| {label} | {d2:0.00} | {d2 / floorFid:0.0} | {pr.Precision:0.000} | {pr.Recall:0.000} | {dc.Density:0.000} | {dc.Coverage:0.000} |"));
@@ -138,7 +140,10 @@ public static class MetricValidityBench
         var broken = order.Zip(order.Skip(1)).Where(p => !(fid[p.First] < fid[p.Second])).Select(p => $"{p.First} ≥ {p.Second}").ToList();
         double ratio = fid["generator"] / fid["floor"];
         if (!(ratio >= minRatio)) broken.Add(string.Create(CultureInfo.InvariantCulture, $"generator only {ratio:0.0}× the floor"));
+        string[] names = { "precision", "recall", "density", "coverage" };
+        var agree = names.Where((_, m) => order.Zip(order.Skip(1)).All(p => higherBetter[p.First][m] > higherBetter[p.Second][m])).ToArray();
         Console.WriteLine();
+        Console.WriteLine($"Also ranked so (strictly), not checked: {(agree.Length == 0 ? "none" : string.Join(", ", agree))} ({agree.Length} of {names.Length}: {string.Join(", ", names)}).");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Ranking floor < light blur < generator < heavy blur < noise, generator ≥ {minRatio}× floor: {(broken.Count == 0 ? "PASS" : "FAIL (" + string.Join("; ", broken) + ")")} ({clock.Elapsed.TotalSeconds:0} s)"));
         return broken.Count == 0 ? 0 : 1;
