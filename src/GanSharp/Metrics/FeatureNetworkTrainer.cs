@@ -82,7 +82,7 @@ public sealed record FeatureNetworkTrainingResult(FeatureNetwork Network, double
 
 /// <summary>
 /// Trains a <see cref="FeatureNetwork"/> as a plain classifier (cross-entropy, Adam) on a labelled dataset:
-/// Fashion-MNIST's 10 classes, or the emoji categories of an <see cref="EmojiDataset"/>.
+/// Fashion-MNIST's 10 classes, or the emoji categories or subcategories of one or more <see cref="EmojiDataset"/>s (combined with <see cref="DatasetViews.Combine"/>).
 /// </summary>
 public static class FeatureNetworkTrainer
 {
