@@ -10,6 +10,7 @@ var benches = new Dictionary<string, Func<string[], int>>
     ["anomaly"] = AnomalyBench.Run,
     ["inversion"] = InversionBench.Run,
     ["editing"] = EditingBench.Run,
+    ["metric-validity"] = MetricValidityBench.Run,
 };
 if (args.Length == 0 || !benches.TryGetValue(args[0], out var run))
 {

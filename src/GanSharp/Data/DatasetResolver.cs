@@ -10,8 +10,9 @@ namespace GanSharp.Data;
 /// <param name="BundledRoot">The bundled samples folder (<c>assets/samples</c>) for <c>bundled:</c> specs.</param>
 /// <param name="ExactSize">Resample fixed-size datasets (Fashion-MNIST) to <paramref name="Size"/> too (bilinear), as
 /// training and evaluation at a given resolution need.</param>
+/// <param name="EmojiLabels">The class labels of emoji sets: categories or subcategories (other kinds keep their own labels).</param>
 public sealed record DatasetResolveOptions(int Size = 64, ImageMode? Mode = null, bool AllowDownload = false, string? CacheRoot = null, string? BundledRoot = null,
-    bool ExactSize = false)
+    bool ExactSize = false, EmojiLabels EmojiLabels = EmojiLabels.Category)
 {
     /// <summary>Checks the values; returns this.</summary>
     public DatasetResolveOptions Validate()
@@ -86,7 +87,7 @@ public static class DatasetResolver
         }
     }
 
-    static EmojiDatasetOptions EmojiOptions(DatasetResolveOptions o) => new(Size: o.Size, Mode: o.Mode ?? ImageMode.Rgb);
+    static EmojiDatasetOptions EmojiOptions(DatasetResolveOptions o) => new(Size: o.Size, Mode: o.Mode ?? ImageMode.Rgb, Labels: o.EmojiLabels);
 
     static IImageDataset ApplyClass(IImageDataset d, DatasetSpec spec)
     {

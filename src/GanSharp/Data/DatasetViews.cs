@@ -1,7 +1,7 @@
 namespace GanSharp.Data;
 
 /// <summary>
-/// Views over an <see cref="IImageDataset"/>: subsets, class filters, seeded shuffles and splits. Views copy no
+/// Views over an <see cref="IImageDataset"/>: subsets, class filters, seeded shuffles and splits, combinations. Views copy no
 /// pixels. Every random choice uses <see cref="SeededRandom"/>, so a seed gives the same result on every machine.
 /// </summary>
 public static class DatasetViews
@@ -24,6 +24,23 @@ public static class DatasetViews
         for (int i = 0; i < source.Count; i++)
             if (keep.Contains(source.LabelOf(i))) idx.Add(i);
         return new Subset(source, idx, $"{source.Name}:{string.Join("+", classes)}");
+    }
+
+    /// <summary>The items of every part in turn, labels matched by class name (see <see cref="ConcatenatedDataset"/>).</summary>
+    /// <param name="parts">One or more datasets of the same image shape.</param>
+    /// <param name="classNames">The class names to map onto; null: the parts' common list or the ordinal union of their names.</param>
+    public static ConcatenatedDataset Combine(IEnumerable<IImageDataset> parts, IReadOnlyList<string>? classNames = null) => new(parts, classNames);
+
+    /// <summary>
+    /// The dataset with its labels mapped by name onto <paramref name="classNames"/> (e.g. a validation set onto its
+    /// training set's classes): itself when its class names already are that list, else a one-part <see cref="ConcatenatedDataset"/>.
+    /// Throws when an item's class is not in the list.
+    /// </summary>
+    public static IImageDataset AlignClasses(this IImageDataset source, IReadOnlyList<string> classNames)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(classNames);
+        return source.ClassNames.SequenceEqual(classNames, StringComparer.Ordinal) ? source : new ConcatenatedDataset(new[] { source }, classNames, source.Name);
     }
 
     /// <summary>The dataset itself when it already is <paramref name="size"/>×<paramref name="size"/>, else a bilinear <see cref="ResizedDataset"/> view.</summary>

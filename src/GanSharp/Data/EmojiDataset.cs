@@ -6,7 +6,8 @@ namespace GanSharp.Data;
 /// <summary>
 /// The emoji images of one style of an emoji-datasource package (64 px PNGs under <c>img/&lt;style&gt;/64/</c>,
 /// described by <c>emoji.json</c>), indexed by code point (<see cref="EmojiEntry.Unified"/>) in ordinal order,
-/// labelled by category (class names sorted ordinally), composited on a background colour.
+/// labelled by category or subcategory (<see cref="EmojiDatasetOptions.Labels"/>; class names sorted ordinally),
+/// composited on a background colour.
 /// Two styles are paired by code point with <see cref="SharedCodePoints"/> and <see cref="Pair"/>.
 /// </summary>
 public sealed class EmojiDataset : IImageDataset
@@ -23,7 +24,7 @@ public sealed class EmojiDataset : IImageDataset
         PackageFolder = packageFolder; Style = style; this.entries = entries; ClassNames = classNames; Options = options; View = view;
         ImageFolder = Path.Combine(packageFolder, "img", style.Key(), "64");
         var classIndex = classNames.Select((c, i) => (c, i)).ToDictionary(t => t.c, t => t.i, StringComparer.Ordinal);
-        labels = entries.Select(e => classIndex[e.Category]).ToArray();
+        labels = entries.Select(e => classIndex[options.Labels.ClassOf(e)]).ToArray();
         indexByCodePoint = new Dictionary<string, int>(StringComparer.Ordinal);
         for (int i = 0; i < entries.Length; i++) indexByCodePoint[entries[i].Unified] = i;
         readOptions = options.ReadOptions;
@@ -64,7 +65,7 @@ public sealed class EmojiDataset : IImageDataset
         if (chosen.Count == 0)
             throw new GanSharpException($"No {style.Key()} emoji images found in '{folder}'" + (categories != null ? " for the chosen categories." : "."));
         var ordered = chosen.DistinctBy(e => e.Unified).OrderBy(e => e.Unified, StringComparer.Ordinal).ToArray();
-        var classNames = ordered.Select(e => e.Category).Distinct().Order(StringComparer.Ordinal).ToArray();
+        var classNames = ordered.Select(e => o.Labels.ClassOf(e)).Distinct().Order(StringComparer.Ordinal).ToArray();
         return new EmojiDataset(folder, style, ordered, classNames, o);
     }
 
@@ -147,7 +148,7 @@ public sealed class EmojiDataset : IImageDataset
     /// <inheritdoc />
     public int Width => Options.Size;
 
-    /// <summary>The categories present, sorted ordinally; <see cref="LabelOf"/> indexes this list.</summary>
+    /// <summary>The categories (or subcategories, per <see cref="EmojiDatasetOptions.Labels"/>) of the opened set, sorted ordinally; <see cref="LabelOf"/> indexes this list. Views made by <see cref="Select"/> keep it.</summary>
     public IReadOnlyList<string> ClassNames { get; }
 
     /// <inheritdoc />

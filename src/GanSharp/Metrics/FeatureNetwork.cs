@@ -42,7 +42,7 @@ public sealed record FeatureNetworkConfig(int Channels, int Size, int Classes, i
 public sealed record FeatureNetworkInfo(string TrainedOn, IReadOnlyList<string> ClassNames, double? ValidationAccuracy, int TrainImages, int Epochs);
 
 /// <summary>
-/// A small CNN classifier trained by GanSharp on the project's own data (Fashion-MNIST classes, emoji categories)
+/// A small CNN classifier trained by GanSharp on the project's own data (Fashion-MNIST classes, emoji subcategories)
 /// whose penultimate activations serve as the feature space of the distribution metrics (<see cref="FrechetDistance"/>,
 /// <see cref="PrecisionRecall"/>, <see cref="DensityCoverage"/>), in place of the pretrained Inception-v3 that is not
 /// available offline.

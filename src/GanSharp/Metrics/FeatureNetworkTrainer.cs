@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using GanSharp.Data;
+using GanSharp.Imaging;
 using GanSharp.Platform;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -15,7 +16,9 @@ namespace GanSharp.Metrics;
 /// <param name="Width">First-stage channels (see <see cref="FeatureNetworkConfig.Width"/>).</param>
 /// <param name="FeatureDim">Feature dimension D.</param>
 /// <param name="Size">Side the network computes at; null: the dataset's height.</param>
-/// <param name="Augment">Light augmentation: random horizontal flips and random shifts of up to 2 pixels (edge-replicated).</param>
+/// <param name="Augmentation">How training images are varied (<see cref="FeatureAugmentation"/>).</param>
+/// <param name="BlurSigma">With augmentation, also blur each image by a Gaussian of σ drawn uniformly from [0, BlurSigma] pixels
+/// (<see cref="GaussianBlur"/>), so that sub-pixel softness does not read as another kind of image; 0: no blur.</param>
 /// <param name="MaxTrainImages">Use at most this many training images (a seeded random subset); null: all.</param>
 /// <param name="Seed">Seed of the initial weights, the batch order and the augmentation.</param>
 public sealed record FeatureNetworkTrainingOptions(
@@ -26,7 +29,8 @@ public sealed record FeatureNetworkTrainingOptions(
     int Width = 16,
     int FeatureDim = 128,
     int? Size = null,
-    bool Augment = true,
+    FeatureAugmentation Augmentation = FeatureAugmentation.Light,
+    double BlurSigma = 0,
     int? MaxTrainImages = null,
     ulong Seed = 0)
 {
@@ -37,9 +41,28 @@ public sealed record FeatureNetworkTrainingOptions(
         if (BatchSize < 2) throw new GanSharpException($"feature network training: batch size {BatchSize}; must be at least 2 (BatchNorm)");
         if (!(LearningRate > 0) || !double.IsFinite(LearningRate)) throw new GanSharpException($"feature network training: learning rate {LearningRate}; must be positive");
         if (!(WeightDecay >= 0)) throw new GanSharpException($"feature network training: weight decay {WeightDecay}; must be ≥ 0");
+        if (!Enum.IsDefined(Augmentation)) throw new GanSharpException($"feature network training: unknown augmentation {(int)Augmentation}");
+        if (!(BlurSigma is >= 0 and <= 4)) throw new GanSharpException($"feature network training: blur σ {BlurSigma}; must be 0..4 pixels");
+        if (BlurSigma > 0 && Augmentation == FeatureAugmentation.None) throw new GanSharpException("feature network training: blur σ needs augmentation (Light or Strong)");
         if (MaxTrainImages is < 2) throw new GanSharpException($"feature network training: max train images {MaxTrainImages}; must be at least 2");
         return this;
     }
+}
+
+/// <summary>How <see cref="FeatureNetworkTrainer"/> varies the training images.</summary>
+public enum FeatureAugmentation
+{
+    /// <summary>The images as they are.</summary>
+    None,
+
+    /// <summary>Random horizontal flip per image and one random shift of up to 2 pixels per batch (edges replicated).</summary>
+    Light,
+
+    /// <summary>
+    /// Random horizontal flip and a random affine warp per image: rotation up to ±10°, scale 0.9–1.1, shift up to ±10 % of
+    /// the side (bilinear, edges replicated). Colours are left alone.
+    /// </summary>
+    Strong,
 }
 
 /// <summary>Progress of a feature network training run, reported after every step.</summary>
@@ -59,7 +82,7 @@ public sealed record FeatureNetworkTrainingResult(FeatureNetwork Network, double
 
 /// <summary>
 /// Trains a <see cref="FeatureNetwork"/> as a plain classifier (cross-entropy, Adam) on a labelled dataset:
-/// Fashion-MNIST's 10 classes, or the emoji categories of an <see cref="EmojiDataset"/>.
+/// Fashion-MNIST's 10 classes, or the emoji categories or subcategories of one or more <see cref="EmojiDataset"/>s (combined with <see cref="DatasetViews.Combine"/>).
 /// </summary>
 public static class FeatureNetworkTrainer
 {
@@ -83,7 +106,12 @@ public static class FeatureNetworkTrainer
                 "use Fashion-MNIST or an emoji set (its categories are the labels)");
         if (validation != null && (validation.Channels != train.Channels || validation.ClassNames.Count != classes))
             throw new GanSharpException($"feature network training: validation set {validation.Name} ({validation.Channels} channels, {validation.ClassNames.Count} classes) " +
-                                        $"does not match {train.Name} ({train.Channels} channels, {classes} classes)");
+                                        $"does not match {train.Name} ({train.Channels} channels, {classes} classes)",
+                "map the validation labels onto the training classes with DatasetViews.AlignClasses");
+        if (validation != null && !validation.ClassNames.SequenceEqual(train.ClassNames, StringComparer.Ordinal))
+            throw new GanSharpException($"feature network training: validation set {validation.Name} names its {classes} classes differently from {train.Name} " +
+                                        $"(first difference: '{validation.ClassNames.Zip(train.ClassNames).First(p => p.First != p.Second).First}')",
+                "map the validation labels onto the training classes with DatasetViews.AlignClasses");
         if (o.MaxTrainImages is int max && max < train.Count) train = train.Shuffle(o.Seed).Take(max);
         var config = new FeatureNetworkConfig(train.Channels, o.Size ?? train.Height, classes, o.Width, o.FeatureDim).Validate();
 
@@ -110,7 +138,13 @@ public static class FeatureNetworkTrainer
                 // Cosine decay of the learning rate to 5% of its start.
                 double lr = o.LearningRate * (0.05 + 0.95 * 0.5 * (1 + Math.Cos(Math.PI * step / totalSteps)));
                 foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
-                var images = o.Augment ? Augment(batch.Images, augmentRng) : batch.Images; // [N, C, H, W]
+                var images = o.Augmentation switch
+                {
+                    FeatureAugmentation.Light => Augment(batch.Images, augmentRng),
+                    FeatureAugmentation.Strong => AugmentStrong(batch.Images, augmentRng),
+                    _ => batch.Images,
+                }; // [N, C, H, W]
+                if (o.BlurSigma > 0) images = BlurEach(images, o.BlurSigma, augmentRng);
                 var loss = F.cross_entropy(network.Logits(images), batch.Labels);
                 optimizer.zero_grad();
                 loss.backward();
@@ -164,6 +198,39 @@ public static class FeatureNetworkTrainer
         long dy = offsets[0].item<long>(), dx = offsets[1].item<long>();
         var padded = F.pad(x, new long[] { pad, pad, pad, pad }, PaddingModes.Replicate); // [N, C, H+4, W+4]
         return padded.narrow(2, dy, h).narrow(3, dx, w);
+    }
+
+    /// <summary>Random horizontal flip and a random affine warp (rotation, scale, shift) per image, edges replicated.</summary>
+    /// <param name="x">Images <c>[N, C, H, W]</c>.</param>
+    /// <param name="rng">The trainer's random stream.</param>
+    /// <returns>Augmented images <c>[N, C, H, W]</c>.</returns>
+    internal static Tensor AugmentStrong(Tensor x, Generator rng)
+    {
+        const double maxAngle = 10 * Math.PI / 180, maxLogScale = 0.0953, maxShift = 0.2; // shift in [-1, 1] units: 0.2 = 10 % of the side
+        using var scope = NewDisposeScope();
+        long n = x.shape[0];
+        Tensor Uniform(double limit) => (rand(new long[] { n }, float32, generator: rng) * 2 - 1) * limit; // [N]
+        var angle = Uniform(maxAngle);
+        var scale = Uniform(maxLogScale).exp();                       // output→input sampling scale
+        var flip = where(rand(new long[] { n }, generator: rng) < 0.5, -1f, 1f); // [N]
+        var cos = angle.cos() * scale; var sin = angle.sin() * scale;
+        var row0 = stack(new[] { cos * flip, -sin, Uniform(maxShift) }, 1); // [N, 3]
+        var row1 = stack(new[] { sin * flip, cos, Uniform(maxShift) }, 1);  // [N, 3]
+        var theta = stack(new[] { row0, row1 }, 1).to(x.dtype, x.device);   // [N, 2, 3]
+        var grid = F.affine_grid(theta, x.shape, align_corners: false);      // [N, H, W, 2]
+        return F.grid_sample(x, grid, GridSampleMode.Bilinear, GridSamplePaddingMode.Border, align_corners: false).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Blurs each image by a Gaussian of σ drawn uniformly from [0, <paramref name="maxSigma"/>].</summary>
+    /// <param name="x">Images <c>[N, C, H, W]</c>.</param>
+    /// <param name="maxSigma">The largest σ in pixels.</param>
+    /// <param name="rng">The trainer's random stream.</param>
+    /// <returns>Blurred images <c>[N, C, H, W]</c>.</returns>
+    internal static Tensor BlurEach(Tensor x, double maxSigma, Generator rng)
+    {
+        using var scope = NewDisposeScope();
+        var sigmas = rand(new long[] { x.shape[0] }, float64, generator: rng) * maxSigma; // [N]
+        return GaussianBlur.Apply(x, sigmas, maxSigma).MoveToOuterDisposeScope();
     }
 
     static void CheckLabels(Tensor labels, int classes, string name)

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using GanSharp.Cli;
+using GanSharp.Data;
 using GanSharp.Imaging;
 using GanSharp.Tests.Data;
 using GanSharp.Training;
@@ -78,6 +79,27 @@ public class TrainCommandTests
         var fid = GanSharp.Metrics.MetricLog.Read(run, "fid");
         Assert.Equal(4, Assert.Single(fid).Step);
         Assert.True(fid[0].Values["fid"] >= 0);
+    }
+
+    [Fact]
+    public async Task FeatureNetworkTrainsOnTwoEmojiStylesBySubcategory()
+    {
+        using var dir = new TempFolder();
+        var features = Path.Combine(dir.Path, "features");
+        var (code, output, err) = await CliTests.Run("train", "features", "--data", "bundled:emoji:google", "--data", "bundled:emoji:twitter",
+            "--validation", "bundled:emoji:twitter", "--labels", "subcategory", "--augment", "strong", "--epochs", "1", "--size", "16",
+            "--width", "4", "--feature-dim", "8", "--batch", "32", "-o", features, "--assets", DataCommandTests.Assets, "--device", "cpu", "--threads", "1");
+        Assert.True(code == ExitCodes.Ok, err);
+        var google = (EmojiDataset)DatasetResolver.Resolve("bundled:emoji:google",
+            new DatasetResolveOptions(16, BundledRoot: Path.Combine(DataCommandTests.Assets, "samples"), EmojiLabels: EmojiLabels.Subcategory));
+        Assert.Contains($"emoji-google+emoji-twitter ({2 * google.Count} images", output);
+        var net = GanSharp.Metrics.FeatureNetwork.Load(features);
+        Assert.Equal(google.ClassNames, net.Info!.ClassNames); // the bundled styles draw the same code points
+        Assert.Equal(new GanSharp.Metrics.FeatureNetworkConfig(3, 16, google.ClassNames.Count, 4, 8), net.Config);
+        (code, _, err) = await CliTests.Run("train", "features", "--data", "bundled:fashion-mnist", "--labels", "subcategory", "-o", features,
+            "--assets", DataCommandTests.Assets);
+        Assert.Equal(ExitCodes.Error, code);
+        Assert.Contains("emoji data only", err);
     }
 
     [Fact]

@@ -54,6 +54,44 @@ public class EmojiDatasetTests
     }
 
     [Fact]
+    public void SubcategoryLabelsComeFromTheCatalog()
+    {
+        using var dir = new TempDir();
+        var package = MakePackage(dir);
+        var ds = EmojiDataset.Open(package, EmojiStyle.Google, new EmojiDatasetOptions(Size: 8, Labels: EmojiLabels.Subcategory));
+        // 0023-FE0F-20E3 keycap, 1F385 person-fantasy, 1F600 face-smiling (1F436 has no Google image).
+        Assert.Equal(new[] { "face-smiling", "keycap", "person-fantasy" }, ds.ClassNames);
+        Assert.Equal(new[] { 1, 2, 0 }, Enumerable.Range(0, ds.Count).Select(ds.LabelOf));
+        var twitter = EmojiDataset.Open(package, EmojiStyle.Twitter, new EmojiDatasetOptions(Size: 8, Labels: EmojiLabels.Subcategory));
+        Assert.Equal(new[] { "animal-mammal", "face-smiling", "person-fantasy" }, twitter.ClassNames);
+        var view = ds.Select(new[] { "1F600" }, "train");
+        Assert.Equal(ds.ClassNames, view.ClassNames); // a view keeps the whole set's classes
+        Assert.Equal(0, view.LabelOf(0));
+        // Both styles combined: labels matched by subcategory name over the union of the two lists.
+        var both = DatasetViews.Combine(new IImageDataset[] { ds, twitter });
+        Assert.Equal(new[] { "animal-mammal", "face-smiling", "keycap", "person-fantasy" }, both.ClassNames);
+        Assert.Equal(new[] { "keycap", "person-fantasy", "face-smiling", "person-fantasy", "animal-mammal", "face-smiling" },
+            Enumerable.Range(0, both.Count).Select(i => both.ClassNames[both.LabelOf(i)]));
+        var noSub = new EmojiEntry("1F601", "X", "x", "Smileys & Emotion", "", "1f601.png", 1, null, new HashSet<string>());
+        Assert.Equal("(none)", EmojiLabels.Subcategory.ClassOf(noSub));
+        Assert.Equal("Smileys & Emotion", EmojiLabels.Category.ClassOf(noSub));
+        Assert.Equal(EmojiLabels.Subcategory, EmojiLabelKinds.Parse(" Subcategory "));
+        Assert.Equal("subcategory", EmojiLabels.Subcategory.Key());
+        Assert.Throws<GanSharpException>(() => EmojiLabelKinds.Parse("style"));
+    }
+
+    [Fact]
+    public void ResolverPassesTheLabelKind()
+    {
+        var options = new DatasetResolveOptions(Size: 8, BundledRoot: Path.Combine(Cli.DataCommandTests.Assets, "samples"), EmojiLabels: EmojiLabels.Subcategory);
+        var ds = (EmojiDataset)DatasetResolver.Resolve("bundled:emoji:google", options);
+        Assert.Equal(ds.Entries.Select(e => e.Subcategory).Distinct().Order(StringComparer.Ordinal), ds.ClassNames);
+        Assert.All(Enumerable.Range(0, ds.Count), i => Assert.Equal(ds.EntryAt(i).Subcategory, ds.ClassNames[ds.LabelOf(i)]));
+        var categories = DatasetResolver.Resolve("bundled:emoji:google", options with { EmojiLabels = EmojiLabels.Category });
+        Assert.True(categories.ClassNames.Count < ds.ClassNames.Count);
+    }
+
+    [Fact]
     public void GrayOnBlackAndCategoryFilter()
     {
         using var dir = new TempDir();

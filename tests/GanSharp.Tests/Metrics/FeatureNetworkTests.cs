@@ -87,4 +87,45 @@ public class FeatureNetworkTests
         Assert.False(result.Network.training);
         Assert.Throws<GanSharpException>(() => FeatureNetworkTrainer.Train(data, null, new FeatureNetworkTrainingOptions(Epochs: 0)));
     }
+
+    [Fact]
+    public void StrongAugmentationWarpsEachImageAndKeepsConstantsConstant()
+    {
+        TorchRuntime.EnsureInitialized();
+        using var scope = NewDisposeScope();
+        var rng = new Generator(3);
+        var constant = full(new long[] { 4, 3, 16, 16 }, -0.25f);                            // [N, C, H, W]
+        var warped = FeatureNetworkTrainer.AugmentStrong(constant, rng);
+        Assert.Equal(constant.shape, warped.shape);
+        Assert.True((warped - constant).abs().max().item<float>() < 1e-5f);              // edges replicated, no padding colour
+        var ramp = arange(16, dtype: float32).reshape(1, 1, 1, 16).expand(8, 1, 16, 16) / 8 - 1; // [8, 1, 16, 16]
+        var out1 = FeatureNetworkTrainer.AugmentStrong(ramp, rng);
+        Assert.True(out1.min().item<float>() >= -1 - 1e-5f && out1.max().item<float>() <= ramp.max().item<float>() + 1e-5f);
+        Assert.False(out1[0].equal(out1[1]).all().item<bool>());                                // per image, not per batch
+        Assert.False(out1.equal(FeatureNetworkTrainer.AugmentStrong(ramp, rng)).all().item<bool>());
+    }
+
+    [Fact]
+    public void BlurAugmentationSoftensEachImageByItsOwnAmount()
+    {
+        TorchRuntime.EnsureInitialized();
+        using var scope = NewDisposeScope();
+        var checker = ((arange(16).reshape(16, 1) + arange(16).reshape(1, 16)) % 2 * 2 - 1).to(float32).expand(64, 1, 16, 16); // [64, 1, 16, 16]
+        var blurred = FeatureNetworkTrainer.BlurEach(checker, 0.8, new Generator(5));
+        var contrast = blurred.std(new long[] { 1, 2, 3 });                                       // [64]
+        Assert.True(contrast.max().item<float>() <= 1.01f);
+        Assert.True(contrast.min().item<float>() < 0.5f);                                        // some images blurred hard
+        Assert.True(contrast.max().item<float>() - contrast.min().item<float>() > 0.3f);        // by different amounts
+        Assert.Throws<GanSharpException>(() => new FeatureNetworkTrainingOptions(BlurSigma: -1).Validate());
+        Assert.Throws<GanSharpException>(() => new FeatureNetworkTrainingOptions(Augmentation: FeatureAugmentation.None, BlurSigma: 0.5).Validate());
+    }
+
+    [Fact]
+    public void TrainerRefusesValidationClassesNamedDifferently()
+    {
+        var train = new GanSharp.Tests.Data.SyntheticDataset(8, classes: 2);
+        var renamed = new ConcatenatedDataset(new IImageDataset[] { new GanSharp.Tests.Data.SyntheticDataset(4, classes: 2) }, new[] { "c1", "c0" });
+        var e = Assert.Throws<GanSharpException>(() => FeatureNetworkTrainer.Train(train, renamed, new FeatureNetworkTrainingOptions(Epochs: 1, BatchSize: 4, Width: 2, FeatureDim: 4)));
+        Assert.Contains("AlignClasses", e.Hint ?? e.Message);
+    }
 }
