@@ -57,6 +57,7 @@ public sealed class GanDemoSection : IDemoSection
     static void Add(HtmlReport report, string stem, string caption, IGenerator g, Func<Generator, Tensor> make, int columns)
     {
         using var rng = new Generator(0);
+        manual_seed(0); // per-layer noise inputs (StyleGAN) come from the global stream
         var images = make(rng).cpu(); // [N, C, H, W]
         var (full, rel) = report.NewImagePath(stem);
         SampleGrid.WritePng(images, full, new GridOptions(Columns: columns, Scale: Math.Max(1, 56 / g.Output.Height)));

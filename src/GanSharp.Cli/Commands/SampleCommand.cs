@@ -34,6 +34,9 @@ public static class SampleCommand
             var g = GanCheckpoint.LoadGenerator(parse.GetValue(checkpoint)!, device, ema: !parse.GetValue(raw));
             using var scope = NewDisposeScope();
             using var rng = new Generator((ulong)parse.GetValue(seed));
+            // The generators' own fresh noise inputs (StyleGAN per-layer noise) come from torch's global stream: seed it too,
+            // so that the same seed gives the same images.
+            manual_seed(parse.GetValue(seed));
             using var _ = no_grad();
             string m = parse.GetValue(mode)!.ToLowerInvariant();
             if (parse.GetValue(latents) is { } latentPath)

@@ -44,4 +44,23 @@ public class StyleMixingTests
         var e = Assert.Throws<GanSharpException>(() => SampleCommand.StyleMixing(g, 2, 2, 1, new Generator(1), CPU));
         Assert.Contains("several style inputs", e.Message);
     }
+
+    [Theory]
+    [InlineData("grid")]
+    [InlineData("mixing")]
+    public async Task SampleWithTheSameSeedWritesTheSameFileForAStyleGenerator(string mode)
+    {
+        using var dir = new GanSharp.Tests.IO.ScratchFolder("sample-seed");
+        var ckpt = Path.Combine(DataCommandTests.Assets, "checkpoints", "stylegan2-emoji");
+        byte[] Run(string name, int seed)
+        {
+            var (code, output, err) = CliTests.Run("sample", "-c", ckpt, "--seed", seed.ToString(), "-n", "4", "--mode", mode, "-o", dir.Combine(name), "--threads", "1").GetAwaiter().GetResult();
+            Assert.True(code == 0, err + output);
+            return File.ReadAllBytes(dir.Combine(name));
+        }
+        var a = Run("a.png", 7);
+        Assert.Equal(a, Run("b.png", 7)); // the per-layer noise is seeded too
+        Assert.NotEqual(a, Run("c.png", 8));
+        await Task.CompletedTask;
+    }
 }
