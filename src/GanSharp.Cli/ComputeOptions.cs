@@ -44,7 +44,10 @@ public sealed class ComputeOptions
     public torch.Device Apply(ParseResult parse)
     {
         TorchRuntime.EnsureInitialized();
-        TorchRuntime.SetThreads(parse.GetValue(Threads));
+        int threads = parse.GetValue(Threads);
+        if (threads > Environment.ProcessorCount)
+            GanSharp.Diagnostics.Log.Warn($"--threads {threads} is more than the {Environment.ProcessorCount} cores here: the threads will take turns on the cores and run slower, not faster (0 = one per core)");
+        TorchRuntime.SetThreads(threads);
         return TorchRuntime.ResolveDevice(parse.GetValue(Device));
     }
 }

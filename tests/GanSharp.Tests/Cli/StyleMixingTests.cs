@@ -63,4 +63,27 @@ public class StyleMixingTests
         Assert.NotEqual(a, Run("c.png", 8));
         await Task.CompletedTask;
     }
+
+    [Fact]
+    public async Task MoreThreadsThanCoresAreWarnedAbout()
+    {
+        using var dir = new GanSharp.Tests.IO.ScratchFolder("threads");
+        var ckpt = Path.Combine(DataCommandTests.Assets, "checkpoints", "dcgan-fashion");
+        var logged = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var previous = GanSharp.Diagnostics.Log.SetSink(logged.Enqueue); // other tests' lines may land here meanwhile: only this one's is looked for
+        try
+        {
+            int many = Environment.ProcessorCount + 7;
+            var (code, output, err) = await CliTests.Run("sample", "-c", ckpt, "-n", "2", "-o", dir.Combine("a.png"), "--threads", many.ToString());
+            Assert.True(code == 0, err + output);
+            Assert.Contains(logged, l => l.Contains($"--threads {many} is more than the"));
+            (code, output, err) = await CliTests.Run("sample", "-c", ckpt, "-n", "2", "-o", dir.Combine("b.png"), "--threads", "1");
+            Assert.True(code == 0, err + output);
+            Assert.DoesNotContain(logged, l => l.Contains("--threads 1 is more than"));
+        }
+        finally
+        {
+            GanSharp.Diagnostics.Log.SetSink(previous);
+        }
+    }
 }
