@@ -31,6 +31,12 @@ public static class SampleCommand
             var device = compute.Apply(parse);
             int n = parse.GetValue(count), columns = parse.GetValue(stepsOpt);
             if (n < 1 || columns < 2) throw new GanSharpException("--count must be at least 1 and --steps at least 2");
+            string requested = parse.GetValue(mode)!.ToLowerInvariant();
+            long cells = requested switch { "interpolate" or "truncation" => (long)n * columns, "mixing" => (Math.Min(n, 8) + 1L) * (columns + 1), _ => n };
+            if (cells > MaxImages)
+                throw new GanSharpException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"--mode {requested} with --count {n}{(requested == "grid" ? "" : $" and --steps {columns}")} asks for {cells:N0} images in one PNG; at most {MaxImages:N0}"),
+                    "sample in several runs with different --seed values");
             var g = GanCheckpoint.LoadGenerator(parse.GetValue(checkpoint)!, device, ema: !parse.GetValue(raw));
             using var scope = NewDisposeScope();
             using var rng = new Generator((ulong)parse.GetValue(seed));
@@ -64,6 +70,9 @@ public static class SampleCommand
         });
         return cmd;
     }
+
+    /// <summary>The most images one sample sheet may hold (checked before anything is generated).</summary>
+    public const int MaxImages = 4096;
 
     /// <summary>Rows of spherical interpolations between random latent pairs: <c>[rows·columns, C, H, W]</c>.</summary>
     public static Tensor Interpolate(IGenerator g, int rows, int columns, Generator rng, Device device, double truncation = 1.0)

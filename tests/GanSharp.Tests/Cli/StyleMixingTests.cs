@@ -86,4 +86,17 @@ public class StyleMixingTests
             GanSharp.Diagnostics.Log.SetSink(previous);
         }
     }
+
+    [Theory]
+    [InlineData("grid", "1000000", "10")]
+    [InlineData("interpolate", "10", "100000")]
+    public async Task OversizedSampleSheetsAreRefusedBeforeGenerating(string mode, string count, string steps)
+    {
+        using var dir = new GanSharp.Tests.IO.ScratchFolder("sample-big");
+        var ckpt = Path.Combine(DataCommandTests.Assets, "checkpoints", "dcgan-fashion");
+        var (code, output, err) = await CliTests.Run("sample", "-c", ckpt, "-n", count, "--steps", steps, "--mode", mode, "-o", dir.Combine("big.png"));
+        Assert.Equal(1, code);
+        Assert.Contains("at most 4,096", err);
+        Assert.False(File.Exists(dir.Combine("big.png")));
+    }
 }
