@@ -67,9 +67,10 @@ public static class TrainCommand
         var nan = new Option<string>("--nan") { Description = "On NaN/Inf: rollback (to the last checkpoint) or stop", DefaultValueFactory = _ => "rollback" };
         var dryRun = new Option<bool>("--dry-run") { Description = "Print the resolved configuration and exit" };
         var assets = new Option<string?>("--assets") { Description = "Bundled assets folder (for bundled: data)" };
+        var overrideOpt = new Option<bool>("--override") { Description = "With --resume: train with settings that differ from the resumed run's (they are listed and recorded in the run folder)" };
         var augment = new Option<string?>("--augment") { Description = "Differentiable augmentation of D's inputs (DiffAugment): color,translation,cutout | all | none" };
         var conv = ConvPathOption.Create();
-        foreach (var o in new Option[] { preset, data, arch, loss, size, gray, width, latent, steps, batch, lr, critic, r1, ema, seed, sampleEvery, checkpointEvery, desc, runs, resume, nan, dryRun, assets, conv, beta1, beta2, augment })
+        foreach (var o in new Option[] { preset, data, arch, loss, size, gray, width, latent, steps, batch, lr, critic, r1, ema, seed, sampleEvery, checkpointEvery, desc, runs, resume, nan, dryRun, assets, conv, beta1, beta2, augment, overrideOpt })
             cmd.Options.Add(o);
         var compute = ComputeOptions.AddTo(cmd);
         cmd.SetAction((parse, cancel) =>
@@ -90,8 +91,17 @@ public static class TrainCommand
             // Precedence: defaults < (the resumed run's settings) < preset < flags.
             var settings = GanTrainSettings.Defaults;
             if (resumePoint?.RunFolderPath is { } resumedRun) settings = settings.Merge(ReadSettings(resumedRun));
+            var resumedSettings = settings;
             if (parse.GetValue(preset) is { } p) settings = settings.Merge(GanPresets.Get(p));
             settings = settings.Merge(flags);
+            IReadOnlyList<string> overrides = Array.Empty<string>();
+            if (resumePoint?.RunFolderPath is not null)
+            {
+                overrides = settings.ChangesFrom(resumedSettings);
+                if (overrides.Count > 0 && !parse.GetValue(overrideOpt))
+                    throw new GanSharpException("--resume continues the run exactly, but these settings differ from the resumed run's: " + string.Join("; ", overrides),
+                        "drop those flags, or pass --override to train with them (recorded in the run folder's overrides.txt)");
+            }
             if (settings.Data == null) throw new GanSharpException("--data is required (or a --preset that sets it)", "e.g. --data fashion-mnist or --preset dcgan-fashion");
 
             var device = compute.Apply(parse);
@@ -119,6 +129,11 @@ public static class TrainCommand
             }
             using var run = resumePoint?.RunFolderPath is { } existing ? RunFolder.Open(existing) : RunFolder.Create(runsRoot, "gan", settings.Description ?? $"{settings.Arch}-{DataSlug(settings.Data)}", config);
             ctx.Error.WriteLine($"run folder: {run.Path}");
+            if (overrides.Count > 0)
+            {
+                File.AppendAllText(Path.Combine(run.Path, "overrides.txt"), $"{DateTime.UtcNow:O} resumed from {resumePoint!.CheckpointPath} with: {string.Join("; ", overrides)}\n");
+                ctx.Error.WriteLine("overriding the resumed run's settings: " + string.Join("; ", overrides));
+            }
             var result = TrainingProgressView.Run(ctx, $"gan/{settings.Arch}/{options.Loss}", training.Steps,
                 progress => trainer.Run(run, resumePoint?.CheckpointPath, progress, cancel));
             ctx.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,

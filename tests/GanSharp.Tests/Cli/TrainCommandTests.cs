@@ -38,9 +38,19 @@ public class TrainCommandTests
         Assert.Equal(4, StatsLog.Read(Path.Combine(run, "stats.jsonl")).Max(s => s.Step));
         Assert.True(File.Exists(Path.Combine(run, "samples", "fakes-000000004.png")));
 
+        // A changed setting on resume is refused with the list, unless --override (then it is recorded).
+        (code, _, err) = await CliTests.Run("train", "gan", "--runs", runs, "--resume", "latest", "--steps", "6", "--batch", "8", "--assets", DataCommandTests.Assets, "--device", "cpu");
+        Assert.Equal(ExitCodes.Error, code);
+        Assert.Contains("Batch: 16 → 8", err);
+        Assert.Contains("--override", err);
         (code, output, err) = await CliTests.Run("train", "gan", "--runs", runs, "--resume", "latest", "--steps", "6", "--assets", DataCommandTests.Assets, "--device", "cpu");
         Assert.True(code == ExitCodes.Ok, err);
         Assert.Contains("finished at step 6", output);
+        Assert.False(File.Exists(Path.Combine(run, "overrides.txt")));
+        (code, output, err) = await CliTests.Run("train", "gan", "--runs", runs, "--resume", "latest", "--steps", "8", "--batch", "8", "--override", "--assets", DataCommandTests.Assets, "--device", "cpu");
+        Assert.True(code == ExitCodes.Ok, err);
+        Assert.Contains("finished at step 8", output);
+        Assert.Contains("Batch: 16 → 8", File.ReadAllText(Path.Combine(run, "overrides.txt")));
         Assert.Single(Directory.GetDirectories(runs));
 
         var png = Path.Combine(dir.Path, "s.png");

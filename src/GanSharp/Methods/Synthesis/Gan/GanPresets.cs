@@ -37,6 +37,21 @@ public sealed record GanTrainSettings(
         over.Beta1 ?? Beta1, over.Beta2 ?? Beta2, over.Augment ?? Augment);
 
     /// <summary>The built-in defaults (DCGAN, non-saturating loss, bundled Fashion-MNIST is not a default: data is required).</summary>
+    /// <summary>
+    /// The settings that differ from <paramref name="resumed"/> and change what is trained (all but the step count,
+    /// the sample and checkpoint intervals and the description), as "name: old → new".
+    /// </summary>
+    public IReadOnlyList<string> ChangesFrom(GanTrainSettings resumed)
+    {
+        var free = new HashSet<string> { nameof(Steps), nameof(SampleEvery), nameof(CheckpointEvery), nameof(Description) };
+        return typeof(GanTrainSettings).GetProperties()
+            .Where(p => p.CanRead && p.GetIndexParameters().Length == 0 && p.Name != "EqualityContract" && !free.Contains(p.Name))
+            .Select(p => (p.Name, Old: p.GetValue(resumed), New: p.GetValue(this)))
+            .Where(x => !Equals(x.Old, x.New))
+            .Select(x => $"{x.Name}: {x.Old ?? "(none)"} → {x.New ?? "(none)"}")
+            .ToArray();
+    }
+
     public static GanTrainSettings Defaults { get; } = new(
         Arch: "dcgan", Loss: AdversarialLoss.NonSaturating, Size: 64, Gray: false, Steps: 2000, Batch: 64,
         EmaBeta: 0.999, R1Gamma: 0, Seed: 1, SampleEvery: 250, CheckpointEvery: 500);
