@@ -17,7 +17,7 @@ namespace GanSharp.Methods.Inversion;
 /// <param name="Images">The source image of each row.</param>
 /// <param name="Tensors">File names (beside the JSON) of the TorchSharp tensor files: "codes", and "alphas" for mGANprior.</param>
 public sealed record LatentFileInfo(string Format, int Version, string Space, string Method, long[] Shape, int? Layer, string Generator,
-    IReadOnlyList<string> Images, IReadOnlyDictionary<string, string> Tensors);
+    IReadOnlyList<string> Images, IReadOnlyDictionary<string, string> Tensors, IReadOnlyDictionary<string, string>? Sha256 = null);
 
 /// <summary>
 /// Inverted codes on disk: <c>NAME.json</c> (<see cref="LatentFileInfo"/>: space, method, shape, generator, images) and one
@@ -40,6 +40,7 @@ public static class LatentFile
         var folder = Path.GetDirectoryName(Path.GetFullPath(jsonPath))!;
         var stem = Path.GetFileNameWithoutExtension(jsonPath);
         var names = new Dictionary<string, string>();
+        var hashes = new Dictionary<string, string>();
         foreach (var (key, t) in tensors)
         {
             var name = $"{stem}.{key}.pt";
@@ -50,12 +51,19 @@ public static class LatentFile
                 cpu.Save(writer);
             });
             names[key] = name;
+            hashes[key] = HashOf(Path.Combine(folder, name));
         }
-        AtomicFile.WriteAllText(jsonPath, JsonSerializer.Serialize(info with { Tensors = names }, Json));
+        AtomicFile.WriteAllText(jsonPath, JsonSerializer.Serialize(info with { Tensors = names, Sha256 = hashes }, Json));
         return jsonPath;
     }
 
-    /// <summary>Reads a latent file: the info and its tensors (float32, CPU).</summary>
+    static string HashOf(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(stream)).ToLowerInvariant();
+    }
+
+    /// <summary>Reads a latent file: the info and its tensors (float32, CPU); tensor files are checked against their SHA-256 when the JSON records one.</summary>
     public static (LatentFileInfo Info, IReadOnlyDictionary<string, Tensor> Tensors) Read(string jsonPath)
     {
         if (!File.Exists(jsonPath)) throw new GanSharpException($"latent file {jsonPath}: not found");
@@ -75,9 +83,20 @@ public static class LatentFile
         {
             var path = Path.Combine(folder, name);
             if (!File.Exists(path)) throw new GanSharpException($"latent file {jsonPath}: tensor file {name} is missing");
-            using var stream = File.OpenRead(path);
-            using var reader = new BinaryReader(stream);
-            tensors[key] = Tensor.Load(reader);
+            if (info.Sha256 is { } sums && sums.TryGetValue(key, out var expected) && !string.Equals(HashOf(path), expected, StringComparison.OrdinalIgnoreCase))
+                throw new GanSharpException($"latent file {jsonPath}: tensor file {name} does not match its SHA-256 (changed or damaged since it was written)",
+                    "invert the images again to rewrite the latents");
+            try
+            {
+                using var stream = File.OpenRead(path);
+                using var reader = new BinaryReader(stream);
+                tensors[key] = Tensor.Load(reader);
+            }
+            catch (Exception e) when (e is EndOfStreamException or IOException or ArgumentException or InvalidOperationException or FormatException)
+            {
+                throw new GanSharpException($"latent file {jsonPath}: tensor file {name} cannot be read ({(e is EndOfStreamException ? "truncated" : e.Message)})",
+                    "invert the images again to rewrite the latents");
+            }
         }
         if (tensors.TryGetValue("codes", out var codes) && !codes.shape.SequenceEqual(info.Shape))
             throw new GanSharpException($"latent file {jsonPath}: codes are [{string.Join(", ", codes.shape)}] but the JSON says [{string.Join(", ", info.Shape)}]");
