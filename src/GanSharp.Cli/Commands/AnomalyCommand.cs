@@ -127,7 +127,7 @@ public static class AnomalyCommand
             var allMaps = cat(maps.ToArray()); // [N, 1, H, W]
             double max = allMaps.max().item<float>();
             double? threshold = opened.Info.Threshold;
-            var csv = new StringBuilder("file,score,anomalous,heatmap\n");
+            var rows = new List<ScoreRow>();
             for (int i = 0; i < files.Count; i++)
             {
                 string stem = $"{i:D4}-{Sanitize(Path.GetFileNameWithoutExtension(files[i]))}.png";
@@ -135,9 +135,20 @@ public static class AnomalyCommand
                 var pair = cat(new[] { ColorOps.GrayToRgb(x.narrow(0, i, 1).cpu()), overlay }); // [2, 3, H, W]
                 SampleGrid.WritePng(pair, Path.Combine(outDir, "heatmaps", stem), new GridOptions(Columns: 2, Scale: Math.Max(1, 112 / shape.Height)));
                 string flag = threshold is double t ? (scores[i] > t ? "true" : "false") : "";
-                csv.Append(CsvField(files[i])).Append(',').Append(scores[i].ToString("R", CultureInfo.InvariantCulture)).Append(',').Append(flag).Append(",heatmaps/").Append(stem).Append('\n');
+                rows.Add(new ScoreRow(files[i], scores[i].ToString("R", CultureInfo.InvariantCulture), flag, "heatmaps/" + stem));
             }
-            AtomicFile.WriteAllText(Path.Combine(outDir, "scores.csv"), csv.ToString());
+            // RFC 4180 (CsvHelper): a file name with a comma, a quote or a line break is quoted, so every row stays one record.
+            AtomicFile.Write(Path.Combine(outDir, "scores.csv"), stream =>
+            {
+                using var csv = CsvHelper.CsvWriter.Create(stream, new CsvHelper.CsvWriterOptions(), true);
+                foreach (var field in new[] { "file", "score", "anomalous", "heatmap" }) csv.WriteField(field);
+                csv.EndRecord();
+                foreach (var row in rows)
+                {
+                    csv.WriteField(row.File); csv.WriteField(row.Score); csv.WriteField(row.Anomalous); csv.WriteField(row.Heatmap);
+                    csv.EndRecord();
+                }
+            });
             var table = new Table().Border(TableBorder.Rounded).AddColumn("file").AddColumn(new TableColumn("score").RightAligned()).AddColumn("anomalous");
             for (int i = 0; i < files.Count; i++)
                 table.AddRow(Markup.Escape(Path.GetFileName(files[i])), F(scores[i], "0.####"), threshold is double t ? (scores[i] > t ? "yes" : "no") : "-");
@@ -212,5 +223,6 @@ public static class AnomalyCommand
 
     static string Sanitize(string s) => new(s.Select(ch => char.IsLetterOrDigit(ch) || ch is '-' or '_' ? ch : '_').ToArray());
 
-    static string CsvField(string s) => s.Contains(',') || s.Contains('"') ? "\"" + s.Replace("\"", "\"\"") + "\"" : s;
+    /// <summary>One row of scores.csv.</summary>
+    sealed record ScoreRow(string File, string Score, string Anomalous, string Heatmap);
 }

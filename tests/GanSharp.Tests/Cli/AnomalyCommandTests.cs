@@ -145,6 +145,23 @@ public class AnomalyCommandTests(AnomalyCliModel model) : IClassFixture<AnomalyC
     }
 
     [Fact]
+    public async Task ScoresCsvQuotesFileNamesWithCommasQuotesAndLineBreaks()
+    {
+        using var dir = new TempFolder();
+        var images = Directory.CreateDirectory(Path.Combine(dir.Path, "images")).FullName;
+        var data = Bundled();
+        var odd = Path.Combine(images, "odd, \"quoted\"\nname.png");
+        WriteImage(data, FirstOf(data, 1), odd);
+        var output = Path.Combine(dir.Path, "out");
+        var (code, _, err) = await CliTests.Run("anomaly", "score", "--model", model.RunFolder!, "--images", images, "-o", output, "--device", "cpu");
+        Assert.True(code == ExitCodes.Ok, err);
+        var text = File.ReadAllText(Path.Combine(output, "scores.csv"));
+        // RFC 4180: the field is quoted, inner quotes doubled, the line break kept inside the quotes.
+        Assert.Contains("\"" + odd.Replace("\"", "\"\"") + "\",", text);
+        Assert.StartsWith("file,score,anomalous,heatmap", text);
+    }
+
+    [Fact]
     public async Task ScoreRefusesUnreadableImagesWithOneLineAndNoStackTrace()
     {
         using var dir = new TempFolder();
