@@ -119,7 +119,7 @@ public class UGatItTests
         manual_seed(1);
         int size = CycleGanTests.SwapSize;
         var data = new UnpairedDataset(new Blobs(false, 64, size), new Blobs(true, 64, size));
-        using var method = new UGatItMethod(Tiny(size) with { GlobalLayers = 2, LocalLayers = 1, Width = 8, DiscriminatorWidth = 8 }, new UGatItOptions(LearningRate: 2e-3), CPU, data, seed: 1);
+        using var method = new UGatItMethod(Tiny(size) with { GlobalLayers = 2, LocalLayers = 1, Width = 8, DiscriminatorWidth = 8 }, new UGatItOptions(LearningRate: 3e-3), CPU, data, seed: 1);
         double before = SwapError(method);
         var options = new TrainingOptions(Steps: Steps, BatchSize: 8, LogEvery: 10, SampleEvery: 0, CheckpointEvery: 0, SampleCount: 4, Prefetch: 0);
         var trainer = new Trainer(method, data, options, CPU);
@@ -129,6 +129,9 @@ public class UGatItTests
         double after = SwapError(method);
         double identity = SwapError(new CopyTranslator());
         Console.WriteLine($"U-GAT-IT swap error: untrained {before:0.000}, after {Steps} steps {after:0.000}, identity map {identity:0.000}");
+        // CycleGAN's bound: an untrained G outputs ≈ 0 everywhere (error ≈ 0.9–1.0), copying the input scores 0.157; the
+        // bound asks for the swap itself. Measured at 16 px, ngf = ndf = 8, the paper's loss weights, a 30× learning rate:
+        // 0.107 after 150 steps (seed 1; 0.111 with seed 2), about 20–25 s on one thread.
         Assert.True(identity > CycleGanTests.Bound, "copying the input must not meet the bound");
         Assert.True(before > CycleGanTests.Bound, $"untrained error {before:0.000} should exceed the bound {CycleGanTests.Bound}");
         Assert.True(after < CycleGanTests.Bound, $"error after {Steps} steps {after:0.000}, bound {CycleGanTests.Bound} (untrained {before:0.000})");
