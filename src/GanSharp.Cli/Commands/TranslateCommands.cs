@@ -6,6 +6,8 @@ using GanSharp.Data;
 using GanSharp.Imaging;
 using GanSharp.Methods.Translation;
 using GanSharp.Methods.Translation.CycleGan;
+using GanSharp.Methods.Translation.UGatIt;
+using GanSharp.Models;
 using GanSharp.Training;
 using static TorchSharp.torch;
 
@@ -14,7 +16,7 @@ namespace GanSharp.Cli.Commands;
 /// <summary>Settings of <c>gansharp train translate</c>; null means "not given" (so presets and flags merge).</summary>
 public sealed record TranslateTrainSettings(string? A = null, string? B = null, int? Size = null, long? Steps = null, int? Width = null, int? Blocks = null,
     int? Batch = null, double? LearningRate = null, double? CycleWeight = null, double? IdentityWeight = null, int? Pool = null, ulong? Seed = null,
-    int? SampleEvery = null, int? CheckpointEvery = null, string? Description = null)
+    int? SampleEvery = null, int? CheckpointEvery = null, string? Description = null, string? Method = null)
 {
     /// <summary>The defaults: the paper's settings at 64 px (batch 1, λ = 10, identity 0.5·λ, pool 50, ngf = ndf = 64, 6 blocks).</summary>
     public static TranslateTrainSettings Defaults { get; } = new(Size: 64, Steps: 20000, Width: 64, Blocks: 6, Batch: 1, Seed: 0, SampleEvery: 500, CheckpointEvery: 1000);
@@ -29,23 +31,24 @@ public sealed record TranslateTrainSettings(string? A = null, string? B = null, 
     public TranslateTrainSettings Merge(TranslateTrainSettings over) => new(over.A ?? A, over.B ?? B, over.Size ?? Size, over.Steps ?? Steps,
         over.Width ?? Width, over.Blocks ?? Blocks, over.Batch ?? Batch, over.LearningRate ?? LearningRate, over.CycleWeight ?? CycleWeight,
         over.IdentityWeight ?? IdentityWeight, over.Pool ?? Pool, over.Seed ?? Seed, over.SampleEvery ?? SampleEvery, over.CheckpointEvery ?? CheckpointEvery,
-        over.Description ?? Description);
+        over.Description ?? Description, over.Method ?? Method);
 }
 
 /// <summary>
-/// <c>gansharp train translate</c> (unpaired translation between two domains; CycleGAN) and <c>gansharp translate</c>
+/// <c>gansharp train translate</c> (unpaired translation between two domains; CycleGAN, or U-GAT-IT's light variant) and <c>gansharp translate</c>
 /// (apply a trained translator to images).
 /// </summary>
 public static class TranslateCommands
 {
     /// <summary>Methods <c>train translate --method</c> knows.</summary>
-    public static readonly string[] Methods = { "cyclegan" };
+    public static readonly string[] Methods = { "cyclegan", "ugatit" };
 
     /// <summary>Creates <c>train translate</c>.</summary>
     public static Command CreateTrain(CliContext ctx)
     {
-        var cmd = new Command("translate", "Train an unpaired image-to-image translator between domains A and B (--method cyclegan)");
-        var method = new Option<string>("--method") { Description = "Translation method: cyclegan", DefaultValueFactory = _ => "cyclegan" };
+        var cmd = new Command("translate", "Train an unpaired image-to-image translator between domains A and B (--method cyclegan, or ugatit --light)");
+        var method = new Option<string?>("--method") { Description = "Translation method: cyclegan (default) or ugatit (U-GAT-IT, ICLR 2020)" };
+        var light = new Option<bool>("--light") { Description = "U-GAT-IT's light variant (the only one implemented: γ, β from the pooled attention features), so ugatit is always light" };
         var preset = new Option<string?>("--preset") { Description = "Named settings: " + string.Join(", ", TranslateTrainSettings.Presets.Keys) };
         var a = new Option<string?>("--a") { Description = "Domain A: " + DatasetResolver.Forms };
         var b = new Option<string?>("--b") { Description = "Domain B: " + DatasetResolver.Forms };
@@ -56,8 +59,8 @@ public static class TranslateCommands
         var batch = new Option<int?>("--batch") { Description = "Images per domain per step (default 1, as the paper)" };
         var lr = new Option<double?>("--lr") { Description = "Adam learning rate (default 0.0002)" };
         var cycle = new Option<double?>("--cycle-weight") { Description = "λ of the cycle loss (default 10)" };
-        var identity = new Option<double?>("--identity-weight") { Description = "Identity loss weight as a fraction of λ (default 0.5; 0: off)" };
-        var pool = new Option<int?>("--pool") { Description = "History pool size (default 50; 0: off)" };
+        var identity = new Option<double?>("--identity-weight") { Description = "CycleGAN: identity loss weight as a fraction of λ (default 0.5; 0: off); U-GAT-IT: its absolute weight (default 10)" };
+        var pool = new Option<int?>("--pool") { Description = "History pool size (default 50; 0: off; CycleGAN only)" };
         var seed = new Option<ulong?>("--seed") { Description = "Seed of data order, pool draws and weights" };
         var sampleEvery = new Option<int?>("--sample-every") { Description = "Steps between sample grids" };
         var checkpointEvery = new Option<int?>("--checkpoint-every") { Description = "Steps between checkpoints" };
@@ -66,13 +69,11 @@ public static class TranslateCommands
         var resume = new Option<string?>("--resume") { Description = "latest, a run folder or a checkpoint" };
         var dryRun = new Option<bool>("--dry-run") { Description = "Print the resolved configuration and exit" };
         var assets = new Option<string?>("--assets") { Description = "Bundled assets folder (for bundled: data)" };
-        foreach (var o in new Option[] { method, preset, a, b, size, steps, width, blocks, batch, lr, cycle, identity, pool, seed, sampleEvery, checkpointEvery, desc, runs, resume, dryRun, assets })
+        foreach (var o in new Option[] { method, light, preset, a, b, size, steps, width, blocks, batch, lr, cycle, identity, pool, seed, sampleEvery, checkpointEvery, desc, runs, resume, dryRun, assets })
             cmd.Options.Add(o);
         var compute = ComputeOptions.AddTo(cmd);
         cmd.SetAction((parse, cancel) =>
         {
-            string methodName = parse.GetValue(method)!.Trim().ToLowerInvariant();
-            if (!Methods.Contains(methodName)) throw new GanSharpException($"--method {methodName}: unknown translation method", "use one of: " + string.Join(", ", Methods));
             string runsRoot = parse.GetValue(runs)!;
             ResumePoint? resumePoint = parse.GetValue(resume) is { } r ? RunFolder.Resolve(runsRoot, r) : null;
             // Precedence: defaults < (the resumed run's settings) < preset < flags.
@@ -83,7 +84,10 @@ public static class TranslateCommands
                     : throw new GanSharpException($"--preset {p}: unknown", "use one of: " + string.Join(", ", TranslateTrainSettings.Presets.Keys)));
             settings = settings.Merge(new TranslateTrainSettings(parse.GetValue(a), parse.GetValue(b), parse.GetValue(size), parse.GetValue(steps), parse.GetValue(width),
                 parse.GetValue(blocks), parse.GetValue(batch), parse.GetValue(lr), parse.GetValue(cycle), parse.GetValue(identity), parse.GetValue(pool),
-                parse.GetValue(seed), parse.GetValue(sampleEvery), parse.GetValue(checkpointEvery), parse.GetValue(desc)));
+                parse.GetValue(seed), parse.GetValue(sampleEvery), parse.GetValue(checkpointEvery), parse.GetValue(desc), parse.GetValue(method)?.Trim().ToLowerInvariant()));
+            string methodName = settings.Method ?? "cyclegan";
+            if (!Methods.Contains(methodName)) throw new GanSharpException($"--method {methodName}: unknown translation method", "use one of: " + string.Join(", ", Methods));
+            settings = settings with { Method = methodName };
             if (settings.A is null || settings.B is null)
                 throw new GanSharpException("--a and --b are required (or a --preset that sets them)", "e.g. --a emoji:google:train --b emoji:twitter:train, or --preset cyclegan-emoji");
             if (settings.Size is not (32 or 64)) throw new GanSharpException($"--size {settings.Size}: use 32 or 64");
@@ -91,21 +95,12 @@ public static class TranslateCommands
             var device = compute.Apply(parse);
             var resolve = new DatasetResolveOptions(settings.Size.Value, ImageMode.Rgb, BundledRoot: BundledAssets.SamplesOrNull(parse.GetValue(assets)), ExactSize: true);
             var data = new UnpairedDataset(DatasetResolver.Resolve(settings.A, resolve), DatasetResolver.Resolve(settings.B, resolve));
-            var config = new CycleGanConfig(data.A.Channels, settings.Size.Value, settings.Width!.Value, settings.Blocks!.Value, settings.Width.Value).Validate();
-            var defaults = new CycleGanOptions();
-            var options = defaults with
-            {
-                LearningRate = settings.LearningRate ?? defaults.LearningRate,
-                CycleWeight = settings.CycleWeight ?? defaults.CycleWeight,
-                IdentityWeight = settings.IdentityWeight ?? defaults.IdentityWeight,
-                PoolSize = settings.Pool ?? defaults.PoolSize,
-            };
-            options.Validate();
             var training = new TrainingOptions(Steps: settings.Steps!.Value, BatchSize: settings.Batch!.Value, Seed: settings.Seed!.Value,
                 SampleEvery: settings.SampleEvery!.Value, CheckpointEvery: settings.CheckpointEvery!.Value, SampleCount: 8,
                 Schedule: LrSchedule.LinearDecay, DecayFraction: 0.5).Validate();
             manual_seed((long)training.Seed);
-            using var m = new CycleGanMethod(config, options, device, data, training.Seed);
+            using ITrainingMethod m = methodName == UGatItMethod.MethodName ? CreateUGatIt(settings, data, device, training.Seed) : CreateCycleGan(settings, data, device, training.Seed);
+            var architecture = (ImageShape)(m.Architecture is UGatItConfig uc ? uc.Image : ((CycleGanConfig)m.Architecture).Image);
             var trainer = new Trainer(m, data, training, device);
             var runConfig = CheckpointWriter.ToJson(new { settings, resolved = trainer.ResolvedConfig() });
             if (parse.GetValue(dryRun))
@@ -114,9 +109,9 @@ public static class TranslateCommands
                 return Task.FromResult(ExitCodes.Ok);
             }
             using var run = resumePoint?.RunFolderPath is { } existing ? RunFolder.Open(existing)
-                : RunFolder.Create(runsRoot, CycleGanMethod.MethodName, settings.Description ?? $"{Slug(settings.A)}-to-{Slug(settings.B)}", runConfig);
+                : RunFolder.Create(runsRoot, methodName, settings.Description ?? $"{Slug(settings.A)}-to-{Slug(settings.B)}", runConfig);
             ctx.Error.WriteLine($"run folder: {run.Path}");
-            var result = TrainingProgressView.Run(ctx, $"translate/{methodName} {config.Size}px", training.Steps,
+            var result = TrainingProgressView.Run(ctx, $"translate/{methodName} {architecture.Height}px", training.Steps,
                 progress => trainer.Run(run, resumePoint?.CheckpointPath, progress, cancel));
             ctx.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{(result.Completed ? "finished" : "stopped")} at step {result.Step} ({result.StepsPerSecond:0.00} steps/s); checkpoint: {result.LastCheckpoint}; samples: {run.SamplesDirectory}{(result.LossCurves is { } curves ? "; loss curves: " + curves : "")}"));
@@ -140,29 +135,87 @@ public static class TranslateCommands
         {
             var device = compute.Apply(parse);
             var dir = TranslationDirections.Parse(parse.GetValue(direction)!);
-            using var translator = CycleGanCheckpoint.Load(parse.GetValue(checkpoint)!, device);
-            var (x, names) = InversionCliOptions.ReadImages(parse.GetValue(images)!, translator.Config.Image, parse.GetValue(resize), "--images");
+            var loaded = LoadTranslator(parse.GetValue(checkpoint)!, device);
+            using var _disposer = loaded.Owner;
+            var translator = loaded.Translator;
+            var (x, names) = InversionCliOptions.ReadImages(parse.GetValue(images)!, loaded.Image, parse.GetValue(resize), "--images");
             var outDir = parse.GetValue(output)!;
             using var scope = NewDisposeScope();
             var outputs = new List<Tensor>();
+            var heatMaps = new List<Tensor>();
             for (long start = 0; start < x.shape[0]; start += 16)
             {
                 cancel.ThrowIfCancellationRequested();
-                outputs.Add(translator.Translate(x.narrow(0, start, Math.Min(16, x.shape[0] - start)), dir).cpu()); // [n, C, H, W]
+                var chunk = x.narrow(0, start, Math.Min(16, x.shape[0] - start)); // [n, C, H, W]
+                if (translator is IAttentionTranslator attention)
+                {
+                    var (translated, heat) = attention.TranslateWithAttention(chunk, dir);
+                    outputs.Add(translated.cpu());
+                    heatMaps.Add(heat.cpu()); // [n, 1, H/4, W/4]
+                }
+                else outputs.Add(translator.Translate(chunk, dir).cpu());
             }
             var y = cat(outputs, 0).clamp(-1, 1); // [N, C, H, W]
             InversionCliOptions.WriteEach(y, names, outDir);
+            if (heatMaps.Count > 0) // U-GAT-IT: the generator's CAM attention, scaled per image, white = most attended
+                InversionCliOptions.WriteEach(UGatItMethod.HeatMapImages(cat(heatMaps, 0), (int)loaded.Image.Height), names, Path.Combine(outDir, "attention"));
             var sheet = Path.Combine(outDir, $"sheet-{dir.Name()}.png");
             if (names.Contains(Path.GetFileNameWithoutExtension(sheet)))
                 sheet = Path.Combine(outDir, $"sheet-{dir.Name()}-{Guid.NewGuid():N}.png");
             var pairs = stack(new[] { x, y }, 1).flatten(0, 1); // [2N, C, H, W]: input, translation
             var captions = names.SelectMany(n => new[] { n, "→ " + (dir == TranslationDirection.AToB ? "B" : "A") }).ToList();
-            SampleGrid.WritePng(pairs, sheet, new GridOptions(Columns: Math.Min(8, 2 * names.Count), Scale: InversionCliOptions.GridScale(translator.Config.Image),
-                Captions: captions, Title: $"translate {dir.Name()} (step {translator.Step}): input | translation"));
-            ctx.Output.WriteLine($"translated {names.Count} image(s) {dir.Name()}; wrote {outDir}/ and {sheet}");
+            SampleGrid.WritePng(pairs, sheet, new GridOptions(Columns: Math.Min(8, 2 * names.Count), Scale: InversionCliOptions.GridScale(loaded.Image),
+                Captions: captions, Title: $"translate {dir.Name()} (step {loaded.Step}): input | translation"));
+            ctx.Output.WriteLine($"translated {names.Count} image(s) {dir.Name()}; wrote {outDir}/ and {sheet}{(heatMaps.Count > 0 ? $" and attention maps in {Path.Combine(outDir, "attention")}/" : "")}");
             return Task.FromResult(ExitCodes.Ok);
         });
         return cmd;
+    }
+
+    static CycleGanMethod CreateCycleGan(TranslateTrainSettings settings, UnpairedDataset data, Device device, ulong seed)
+    {
+        var config = new CycleGanConfig(data.A.Channels, settings.Size!.Value, settings.Width!.Value, settings.Blocks!.Value, settings.Width.Value).Validate();
+        var defaults = new CycleGanOptions();
+        var options = (defaults with
+        {
+            LearningRate = settings.LearningRate ?? defaults.LearningRate,
+            CycleWeight = settings.CycleWeight ?? defaults.CycleWeight,
+            IdentityWeight = settings.IdentityWeight ?? defaults.IdentityWeight,
+            PoolSize = settings.Pool ?? defaults.PoolSize,
+        }).Validate();
+        return new CycleGanMethod(config, options, device, data, seed);
+    }
+
+    /// <summary>U-GAT-IT, light variant; the global discriminator has 3 stride-2 layers at 32 px and 4 at 64 px, the local one 2.</summary>
+    static UGatItMethod CreateUGatIt(TranslateTrainSettings settings, UnpairedDataset data, Device device, ulong seed)
+    {
+        int size = settings.Size!.Value;
+        var config = new UGatItConfig(data.A.Channels, size, settings.Width!.Value, settings.Blocks!.Value, settings.Width.Value, GlobalLayers: size >= 64 ? 4 : 3, LocalLayers: 2).Validate();
+        var defaults = new UGatItOptions();
+        var options = (defaults with
+        {
+            LearningRate = settings.LearningRate ?? defaults.LearningRate,
+            CycleWeight = settings.CycleWeight ?? defaults.CycleWeight,
+            IdentityWeight = settings.IdentityWeight ?? defaults.IdentityWeight,
+        }).Validate();
+        return new UGatItMethod(config, options, device, data, seed);
+    }
+
+    /// <summary>A loaded translator, what disposes it, its image shape and the step of its checkpoint.</summary>
+    sealed record LoadedTranslator(ITranslator Translator, IDisposable Owner, ImageShape Image, long Step);
+
+    /// <summary>Loads a CycleGAN or U-GAT-IT checkpoint, whichever it is.</summary>
+    static LoadedTranslator LoadTranslator(string checkpoint, Device device)
+    {
+        var point = RunFolder.Resolve("runs", checkpoint);
+        string method = CheckpointReader.Open(point.CheckpointPath).Manifest.Method;
+        if (method == UGatItMethod.MethodName)
+        {
+            var u = UGatItCheckpoint.Load(checkpoint, device);
+            return new LoadedTranslator(u, u, u.Config.Image, u.Step);
+        }
+        var c = CycleGanCheckpoint.Load(checkpoint, device);
+        return new LoadedTranslator(c, c, c.Config.Image, c.Step);
     }
 
     static string Slug(string spec) => new(spec.Select(ch => char.IsLetterOrDigit(ch) ? ch : '-').ToArray());

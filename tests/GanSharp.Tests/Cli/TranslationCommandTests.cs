@@ -62,4 +62,50 @@ public class TranslationCommandTests
         Assert.NotEqual(ExitCodes.Ok, code);
         Assert.Contains("a2b or b2a", err);
     }
+
+    [Fact]
+    public async Task TrainsUGatItLightOnBundledEmojiAndTranslatesWithAttentionMaps()
+    {
+        using var dir = new TempFolder();
+        var runs = Path.Combine(dir.Path, "runs");
+        var (code, output, err) = await CliTests.Run("train", "translate", "--method", "ugatit", "--light", "--a", "bundled:emoji:google", "--b", "bundled:emoji:twitter",
+            "--size", "32", "--width", "4", "--blocks", "1", "--steps", "3", "--sample-every", "3", "--checkpoint-every", "3", "--runs", runs,
+            "--assets", DataCommandTests.Assets, "--device", "cpu", "--threads", "1");
+        Assert.True(code == ExitCodes.Ok, err);
+        Assert.Contains("finished at step 3", output);
+        var run = Directory.GetDirectories(runs).Single();
+        var stats = StatsLog.Read(Path.Combine(run, "stats.jsonl"));
+        Assert.Contains(stats, s => s.Scalars.ContainsKey("cam_a") && s.Scalars.ContainsKey("d_loss") && s.Scalars.ContainsKey("cycle_b"));
+        Assert.True(File.Exists(Path.Combine(run, "samples", "fakes-000000003.png")));
+        // A resumed run keeps its method (stored in the run's settings), without --method.
+        (code, output, err) = await CliTests.Run("train", "translate", "--runs", runs, "--resume", "latest", "--steps", "4", "--checkpoint-every", "4",
+            "--assets", DataCommandTests.Assets, "--device", "cpu", "--threads", "1");
+        Assert.True(code == ExitCodes.Ok, err);
+        Assert.Contains("finished at step 4", output);
+        Assert.Single(Directory.GetDirectories(runs));
+
+        var inputs = Path.Combine(dir.Path, "in");
+        Directory.CreateDirectory(inputs);
+        var google = DatasetResolver.Resolve("bundled:emoji:google", new DatasetResolveOptions(32, ImageMode.Rgb, BundledRoot: Path.Combine(DataCommandTests.Assets, "samples"), ExactSize: true));
+        var x = GanSharp.Data.DataLoader.LoadAll(new Subset(google, new[] { 0 }));
+        ImageWriter.WritePng(x[0], Path.Combine(inputs, "smile.png"));
+        var outDir = Path.Combine(dir.Path, "out");
+        (code, output, err) = await CliTests.Run("translate", "-c", run, "--images", inputs, "--direction", "a2b", "-o", outDir, "--device", "cpu");
+        Assert.True(code == ExitCodes.Ok, err);
+        Assert.Contains("translated 1 image(s) a2b", output);
+        Assert.Equal((32, 32), ReadSize(Path.Combine(outDir, "smile.png")));
+        Assert.Equal((32, 32), ReadSize(Path.Combine(outDir, "attention", "smile.png")));
+        Assert.True(File.Exists(Path.Combine(outDir, "sheet-a2b.png")));
+
+        (code, _, err) = await CliTests.Run("train", "translate", "--method", "munit", "--a", "bundled:emoji:google", "--b", "bundled:emoji:twitter", "--runs", runs,
+            "--assets", DataCommandTests.Assets, "--device", "cpu", "--dry-run");
+        Assert.NotEqual(ExitCodes.Ok, code);
+        Assert.Contains("ugatit", err);
+    }
+
+    static (int, int) ReadSize(string path)
+    {
+        var header = ImageReader.ReadHeader(path);
+        return (header.Width, header.Height);
+    }
 }

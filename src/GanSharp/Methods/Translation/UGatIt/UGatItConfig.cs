@@ -1,0 +1,45 @@
+using System.Text.Json;
+using GanSharp.Checkpoints;
+using GanSharp.Models;
+
+namespace GanSharp.Methods.Translation.UGatIt;
+
+/// <summary>The architecture of U-GAT-IT's networks, light variant (written to checkpoints; rebuilds them).</summary>
+/// <param name="Channels">Image channels of both domains (1 or 3).</param>
+/// <param name="Size">Square image side (a multiple of 4, at least 16).</param>
+/// <param name="Width">ngf: channels of the generator's stem (doubled by each of the two downsamplings). The paper uses 64.</param>
+/// <param name="Blocks">Residual blocks in the encoder and, with AdaLIN, in the decoder (the paper: 4 each).</param>
+/// <param name="DiscriminatorWidth">ndf: channels of the discriminators' first convolution. The paper uses 64.</param>
+/// <param name="GlobalLayers">Stride-2 convolutions of the global discriminator (the paper: 5 at 256 px; 3 suits 32 px).</param>
+/// <param name="LocalLayers">Stride-2 convolutions of the local discriminator (the paper: 3 at 256 px; 2 here).</param>
+/// <remarks>
+/// Kim, Kim, Kang, Lee, "U-GAT-IT: Unsupervised Generative Attentional Networks with Adaptive Layer-Instance
+/// Normalization for Image-to-Image Translation", ICLR 2020, appendix (network architecture). Only the light variant
+/// (γ, β from the globally average-pooled attention features) is implemented.
+/// </remarks>
+public sealed record UGatItConfig(int Channels = 3, int Size = 64, int Width = 64, int Blocks = 4, int DiscriminatorWidth = 64, int GlobalLayers = 3, int LocalLayers = 2)
+{
+    /// <summary>The image shape both domains share.</summary>
+    public ImageShape Image => new(Channels, Size, Size);
+
+    /// <summary>Throws a <see cref="GanSharpException"/> naming the first bad value; returns this.</summary>
+    public UGatItConfig Validate()
+    {
+        if (Channels is not (1 or 3)) throw new GanSharpException($"U-GAT-IT: {Channels} channels; use 1 (gray) or 3 (RGB)");
+        if (Size < 16 || Size % 4 != 0) throw new GanSharpException($"U-GAT-IT: image side {Size}; it must be a multiple of 4 and at least 16 (two stride-2 downsamplings)", "use --size 32 or 64");
+        if (Width < 1 || DiscriminatorWidth < 1) throw new GanSharpException($"U-GAT-IT: widths {Width}/{DiscriminatorWidth} must be positive");
+        if (Blocks < 0 || Blocks > 32) throw new GanSharpException($"U-GAT-IT: {Blocks} residual blocks; use 0..32 (the paper uses 4)");
+        foreach (var (layers, which) in new[] { (GlobalLayers, "global"), (LocalLayers, "local") })
+            if (layers < 1 || (Size >> layers) < 4)
+                throw new GanSharpException($"U-GAT-IT: {layers} stride-2 layers of the {which} discriminator leave fewer than 4 px of a {Size} px image", "use fewer discriminator layers or larger images");
+        if (LocalLayers > GlobalLayers) throw new GanSharpException($"U-GAT-IT: the local discriminator ({LocalLayers} stride-2 layers) must not be deeper than the global one ({GlobalLayers})");
+        return this;
+    }
+
+    /// <summary>The config as JSON.</summary>
+    public JsonElement ToJson() => JsonSerializer.SerializeToElement(this, CheckpointManifest.JsonOptions);
+
+    /// <summary>Reads a config written by <see cref="ToJson"/>.</summary>
+    public static UGatItConfig FromJson(JsonElement json) =>
+        (json.Deserialize<UGatItConfig>(CheckpointManifest.JsonOptions) ?? throw new GanSharpException("U-GAT-IT checkpoint: no architecture")).Validate();
+}
