@@ -67,8 +67,46 @@ public sealed class StatsLog : IDisposable
         });
     }
 
-    /// <summary>Appends the marker that says training resumed at <paramref name="step"/> from <paramref name="checkpoint"/>.</summary>
-    public void MarkResume(long step, string? checkpoint) => WriteLine(w =>
+    /// <summary>
+    /// Drops the lines logged after <paramref name="step"/> (the steps the resumed run will log again: the file is cut at the
+    /// first line past the step, one truncation, so no line is ever half-written) and appends the marker that says training
+    /// resumed at <paramref name="step"/> from <paramref name="checkpoint"/>.
+    /// </summary>
+    public void MarkResume(long step, string? checkpoint)
+    {
+        lock (gate) TruncateAfter(step);
+        WriteMarker(step, checkpoint);
+    }
+
+    void TruncateAfter(long step)
+    {
+        stream.Seek(0, SeekOrigin.Begin);
+        var bytes = new byte[stream.Length];
+        stream.ReadExactly(bytes);
+        long offset = 0;
+        while (offset < bytes.Length)
+        {
+            int end = Array.IndexOf(bytes, (byte)'\n', (int)offset);
+            int length = (end < 0 ? bytes.Length : end) - (int)offset;
+            try
+            {
+                using var doc = JsonDocument.Parse(bytes.AsMemory((int)offset, length));
+                if (doc.RootElement.TryGetProperty("step", out var s) && s.TryGetInt64(out long logged) && logged > step
+                    && !(doc.RootElement.TryGetProperty("event", out var e) && e.GetString() == ResumeEvent))
+                {
+                    stream.SetLength(offset);
+                    break;
+                }
+            }
+            catch (JsonException) { }
+            if (end < 0) break;
+            offset = end + 1;
+        }
+        stream.Seek(0, SeekOrigin.End);
+        stream.Flush();
+    }
+
+    void WriteMarker(long step, string? checkpoint) => WriteLine(w =>
     {
         w.WriteString("event", ResumeEvent);
         w.WriteNumber("step", step);

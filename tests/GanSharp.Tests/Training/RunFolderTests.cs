@@ -217,9 +217,10 @@ public class RunFolderTests
             run.LogScalars(200, new Dictionary<string, double> { ["a"] = 2.5 });
         }
         var records = StatsLog.Read(Path.Combine(path, RunFolder.StatsFileName));
-        Assert.Equal(new long[] { 100, 200, 100, 200 }, records.Select(r => r.Step));
-        Assert.Equal("resume", records[2].Event);
-        Assert.Equal(Path.Combine("checkpoints", "step-000000100"), records[2].Checkpoint);
+        Assert.Equal(new long[] { 100, 100, 200 }, records.Select(r => r.Step)); // the old step-200 line is dropped on resume
+        Assert.Equal("resume", records[1].Event);
+        Assert.Equal(Path.Combine("checkpoints", "step-000000100"), records[1].Checkpoint);
+        Assert.Equal(2.5, records[2].Scalars["a"]);
         Assert.Throws<GanSharpException>(() => RunFolder.Open(root.Combine("absent")));
     }
 

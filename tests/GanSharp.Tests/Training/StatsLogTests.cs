@@ -44,24 +44,28 @@ public class StatsLogTests
     }
 
     [Fact]
-    public void ResumeKeepsLaterLinesAndAddsAMarker()
+    public void ResumeDropsTheLinesPastTheCheckpointAndAddsAMarker()
     {
         using var dir = new ScratchFolder("stats");
         string path = dir.Combine("stats.jsonl");
         using (var log = new StatsLog(path))
             foreach (long step in new long[] { 100, 200, 300 })
                 log.Append(step, new Dictionary<string, double> { ["loss"] = step });
-        // The run crashed after step 300 but its last checkpoint was at 200: lines for 300 stay.
+        // The run crashed after step 300 but its last checkpoint was at 200: the line for 300 goes (it is logged again).
         using (var log = new StatsLog(path))
         {
             log.MarkResume(200, "checkpoints/step-000000200");
             log.Append(300, new Dictionary<string, double> { ["loss"] = 3 });
         }
         var records = StatsLog.Read(path);
-        Assert.Equal(new long[] { 100, 200, 300, 200, 300 }, records.Select(r => r.Step));
-        Assert.Equal(StatsLog.ResumeEvent, records[3].Event);
-        Assert.Equal("checkpoints/step-000000200", records[3].Checkpoint);
-        Assert.Equal(3, records[4].Scalars["loss"]);
+        Assert.Equal(new long[] { 100, 200, 200, 300 }, records.Select(r => r.Step));
+        Assert.Equal(StatsLog.ResumeEvent, records[2].Event);
+        Assert.Equal("checkpoints/step-000000200", records[2].Checkpoint);
+        Assert.Equal(3, records[3].Scalars["loss"]);
+        Assert.Single(records, r => r.Step == 300); // no duplicate step
+        // A second resume at 100 keeps the earlier marker only if it is not past the step either.
+        using (var log = new StatsLog(path)) log.MarkResume(100, "checkpoints/step-000000100");
+        Assert.Equal(new long[] { 100, 100 }, StatsLog.Read(path).Select(r => r.Step));
     }
 
     [Fact]
