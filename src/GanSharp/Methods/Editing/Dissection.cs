@@ -150,7 +150,7 @@ public static class Dissection
         return (intersections / union.clamp_min(1)).to(float64).MoveToOuterDisposeScope();
     }
 
-    /// <summary>Dissects <paramref name="layer"/> of <paramref name="g"/> (on its device) against <paramref name="segmenter"/>.</summary>
+    /// <summary>Dissects the layer of <paramref name="options"/> of <paramref name="g"/> (on its device) against <paramref name="segmenter"/>.</summary>
     public static DissectionResult Run(IGenerator g, ISegmenter segmenter, DissectionOptions options,
         IProgress<DissectionProgress>? progress = null, CancellationToken cancel = default)
     {

@@ -65,7 +65,7 @@ public sealed record EditResult(Tensor Edited, Tensor Rendered, Tensor Blend, Te
 /// GAN Paint for one photo: the photo inverted to the features of the editing layer, multiplicative perturbations
 /// (1 + δ_b) fitted on every later block so that the generator reproduces the photo, and edits that set a concept's
 /// units (from a <see cref="DissectionResult"/>) inside a painted mask. A session is what a server holds per user:
-/// <see cref="Preview"/> reuses the fit of <see cref="Fit"/> (one forward pass per edit); <see cref="Render"/>
+/// <c>Preview</c> reuses the fit of <see cref="Fit"/> (one forward pass per edit); <c>Render</c>
 /// re-fits δ with the edit applied and the mask left out of the loss. Both paste the original pixels back outside a
 /// feathered mask. Dispose it to free its tensors; the generator is shared, not owned.
 /// </summary>
@@ -160,6 +160,9 @@ public sealed class EditSession : IDisposable
 
     /// <summary>The fast edit: the features edited inside the mask, rendered through the δ fitted once, pasted into the photo.</summary>
     /// <param name="mask">The painted region, <c>[H, W]</c>, <c>[1, H, W]</c> or <c>[1, 1, H, W]</c>, nonzero = painted.</param>
+    /// <param name="concept">A concept of the dissection; its top <see cref="PaintOptions.Units"/> units are set.</param>
+    /// <param name="action">Insert or remove.</param>
+    /// <param name="cancel">Checked before the work starts.</param>
     public EditResult Preview(Tensor mask, string concept, PaintAction action, CancellationToken cancel = default) =>
         Preview(mask, Dissection.TopUnits(concept, Options.Units), action, cancel);
 

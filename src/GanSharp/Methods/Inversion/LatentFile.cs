@@ -16,6 +16,7 @@ namespace GanSharp.Methods.Inversion;
 /// <param name="Generator">The generator checkpoint the codes belong to.</param>
 /// <param name="Images">The source image of each row.</param>
 /// <param name="Tensors">File names (beside the JSON) of the TorchSharp tensor files: "codes", and "alphas" for mGANprior.</param>
+/// <param name="Sha256">SHA-256 (hex) of each tensor file by key, checked by <see cref="LatentFile.Read"/>; null in files of older versions.</param>
 public sealed record LatentFileInfo(string Format, int Version, string Space, string Method, long[] Shape, int? Layer, string Generator,
     IReadOnlyList<string> Images, IReadOnlyDictionary<string, string> Tensors, IReadOnlyDictionary<string, string>? Sha256 = null);
 

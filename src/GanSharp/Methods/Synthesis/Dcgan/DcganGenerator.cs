@@ -17,7 +17,7 @@ namespace GanSharp.Methods.Synthesis.Dcgan;
 /// "project and reshape"; it equals the 4×4 transposed convolution from a 1×1 input of the PyTorch example. Each
 /// further block is ConvTranspose(4, stride 2, padding 1) + BatchNorm + ReLU; the last one maps to the image channels
 /// and applies tanh. Layers followed by BatchNorm have no bias (it would be cancelled); the output layer has one.</para>
-/// <para>Synthesis layers for <see cref="FeaturesAt"/>/<see cref="SynthesizeFrom"/>: layer 0 is the projected tensor after
+/// <para>Synthesis layers for <see cref="FeaturesAt"/>/<see cref="SynthesizeFrom(int, Tensor, Tensor, IReadOnlyList{Tensor})"/>: layer 0 is the projected tensor after
 /// BatchNorm + ReLU; layer i is the output of the i-th upsampling block (after its BatchNorm + ReLU); the last layer
 /// (<see cref="LayerCount"/> − 1) is the image. At 64 px the layers are 4, 8, 16, 32, 64 px (5 layers), at 32 px
 /// 4, 8, 16, 32 (4), at 28 px 7, 14, 28 (3).</para>

@@ -20,7 +20,7 @@ namespace GanSharp.Methods.Synthesis.StyleGan;
 /// <para>w+ rows follow the paper's code: block 0 uses row 0 for its convolution and row 1 for its toRGB; block b ≥ 1
 /// uses rows 2b − 1 and 2b for its two convolutions and 2b + 1 for its toRGB, so <see cref="StyleCount"/> = 2 × blocks.
 /// <see cref="FeaturesAt"/> returns the block's feature maps and its partial RGB image stacked on the channel axis,
-/// <c>[N, C_l + Channels, R, R]</c>, the whole state that <see cref="SynthesizeFrom"/> needs.</para>
+/// <c>[N, C_l + Channels, R, R]</c>, the whole state that <see cref="SynthesizeFrom(int, Tensor, Tensor, IReadOnlyList{Tensor})"/> needs.</para>
 /// </remarks>
 public sealed class StyleGan2Generator : nn.Module<Tensor, Tensor>, IStyleGenerator, IBlockwiseGenerator
 {

@@ -177,34 +177,14 @@ public sealed class CycleGanMethod : ITrainingMethod, ITranslator
     /// Rows of the sample grid for fixed real images <c>[2, K, C, H, W]</c> (domain A's, then B's): A, A→B, A→B→A, B,
     /// B→A, B→A→B, as <c>[6K, C, H, W]</c>.
     /// </summary>
-    public Tensor Sample(Tensor fixedInputs)
-    {
-        using var scope = NewDisposeScope();
-        var a = fixedInputs[0].to(device); // [K, C, H, W]
-        var b = fixedInputs[1].to(device); // [K, C, H, W]
-        var ab = Translate(a, TranslationDirection.AToB);
-        var aba = Translate(ab, TranslationDirection.BToA);
-        var ba = Translate(b, TranslationDirection.BToA);
-        var bab = Translate(ba, TranslationDirection.AToB);
-        return cat(new[] { a, ab, aba, b, ba, bab }, 0).MoveToOuterDisposeScope(); // [6K, C, H, W]
-    }
+    public Tensor Sample(Tensor fixedInputs) => TranslationSamples.Grid(this, fixedInputs, device);
 
     /// <summary>
     /// Fixed real images <c>[2, K, C, H, W]</c>, K = min(<paramref name="count"/>, 8): evenly spaced items of domain A and
     /// of domain B (the random stream is not used, so the grid shows the same images in every run on the same data).
     /// </summary>
-    public Tensor FixedSampleInputs(int count, torch.Generator rng, Device device)
-    {
-        if (sampleSource is null)
-            throw new GanSharpException("CycleGAN: no data for the sample grids", "construct the method with the UnpairedDataset it trains on");
-        int k = Math.Max(1, Math.Min(Math.Min(count, 8), sampleSource.Count));
-        sampleColumns = k;
-        var picks = Enumerable.Range(0, k).Select(i => (int)((long)i * sampleSource.Count / k)).ToArray();
-        using var scope = NewDisposeScope();
-        var a = DataLoader.LoadAll(new Subset(sampleSource.A, picks, sampleSource.A.Name + "(samples)")); // [K, C, H, W]
-        var b = DataLoader.LoadAll(new Subset(sampleSource.B, picks, sampleSource.B.Name + "(samples)")); // [K, C, H, W]
-        return stack(new[] { a, b }).to(device).MoveToOuterDisposeScope(); // [2, K, C, H, W]
-    }
+    public Tensor FixedSampleInputs(int count, torch.Generator rng, Device device) =>
+        TranslationSamples.FixedInputs(sampleSource, count, device, "CycleGAN", out sampleColumns);
 
     /// <inheritdoc />
     public int? SampleColumns => sampleColumns;
