@@ -52,17 +52,9 @@ public static class CycleGanCheckpoint
     public static CycleGanTranslator Load(string checkpoint, Device? device = null)
     {
         device ??= CPU;
-        var point = Training.RunFolder.Resolve("runs", checkpoint);
-        var reader = CheckpointReader.Open(point.CheckpointPath);
-        if (reader.Manifest.Method != CycleGanMethod.MethodName)
-            throw new GanSharpException($"{checkpoint} is a '{reader.Manifest.Method}' checkpoint, not a CycleGAN one", "train one with gansharp train translate --method cyclegan");
+        var reader = TranslationCheckpoint.Open(checkpoint, CycleGanMethod.MethodName, "CycleGAN", "train one with gansharp train translate --method cyclegan");
         var config = CycleGanConfig.FromJson(reader.Manifest.Architecture);
-        var ab = new ResnetGenerator(config, name: "g_ab");
-        var ba = new ResnetGenerator(config, name: "g_ba");
-        reader.LoadModule("g_ab", ab, device);
-        reader.LoadModule("g_ba", ba, device);
-        ab.eval();
-        ba.eval();
+        var (ab, ba) = TranslationCheckpoint.LoadGenerators(reader, name => new ResnetGenerator(config, name: name), device);
         return new CycleGanTranslator(config, ab, ba, device, reader.Manifest.Step);
     }
 }

@@ -55,17 +55,9 @@ public static class UGatItCheckpoint
     public static UGatItTranslator Load(string checkpoint, Device? device = null)
     {
         device ??= CPU;
-        var point = Training.RunFolder.Resolve("runs", checkpoint);
-        var reader = CheckpointReader.Open(point.CheckpointPath);
-        if (reader.Manifest.Method != UGatItMethod.MethodName)
-            throw new GanSharpException($"{checkpoint} is a '{reader.Manifest.Method}' checkpoint, not a U-GAT-IT one", "train one with gansharp train translate --method ugatit --light");
+        var reader = TranslationCheckpoint.Open(checkpoint, UGatItMethod.MethodName, "U-GAT-IT", "train one with gansharp train translate --method ugatit --light");
         var config = UGatItConfig.FromJson(reader.Manifest.Architecture);
-        var ab = new UGatItGenerator(config, name: "g_ab");
-        var ba = new UGatItGenerator(config, name: "g_ba");
-        reader.LoadModule("g_ab", ab, device);
-        reader.LoadModule("g_ba", ba, device);
-        ab.eval();
-        ba.eval();
+        var (ab, ba) = TranslationCheckpoint.LoadGenerators(reader, name => new UGatItGenerator(config, name: name), device);
         return new UGatItTranslator(config, ab, ba, device, reader.Manifest.Step);
     }
 }
