@@ -164,9 +164,9 @@ public static class Dissection
         int units = UnitCount(g, o.Layer), concepts = segmenter.Concepts.Count;
         long h = g.Output.Height, w = g.Output.Width;
 
-        Tensor Activations(Tensor ws, IReadOnlyList<Tensor>? noise) // [B, U, H, W] at image size
+        Tensor Activations(Tensor features) // the layer's output [B, C_l, r, r] → units [B, U, H, W] at image size
         {
-            var f = g.FeaturesAt(o.Layer, ws, noise).narrow(1, 0, units);
+            var f = features.narrow(1, 0, units);
             return F.interpolate(f, new long[] { h, w }, mode: InterpolationMode.Bilinear, align_corners: false);
         }
 
@@ -180,7 +180,7 @@ public static class Dissection
             int b = Math.Min(o.BatchSize, o.Samples - start);
             using var _ = no_grad();
             var (ws, noise) = SampleInputs(g, o.Seed, start, b, device);
-            var a = Activations(ws, noise).flatten(2).cpu().to(float32);                        // [B, U, HW]
+            var a = Activations(g.FeaturesAt(o.Layer, ws, noise)).flatten(2).cpu().to(float32); // [B, U, HW]
             var idx = randint(0, h * w, new long[] { b, 1, Math.Min(o.QuantilePixels, h * w) }, generator: pick);
             kept.Add(a.gather(2, idx.expand(-1, units, -1)).permute(1, 0, 2).reshape(units, -1).MoveToOuterDisposeScope()); // [U, B·P]
             progress?.Report(new DissectionProgress(1, start + b, o.Samples));
@@ -206,9 +206,10 @@ public static class Dissection
             int b = Math.Min(o.BatchSize, o.Samples - start);
             using var _ = no_grad();
             var (ws, noise) = SampleInputs(g, o.Seed, start, b, device);
-            var images = g.Synthesize(ws, noise);
+            var features = g.FeaturesAt(o.Layer, ws, noise);
+            var images = g.SynthesizeFrom(o.Layer, features, ws, noise);                         // = Synthesize(ws, noise), without redoing the first blocks
             var masks = segmenter.Segment(images, Enumerable.Range(start, b).ToArray(), out bool[] known).cpu().to(float32); // [B, K, H, W]
-            var a = Activations(ws, noise).flatten(2).cpu().to(float32);                        // [B, U, HW]
+            var a = Activations(features).flatten(2).cpu().to(float32);                          // [B, U, HW]
             var keep = tensor(known).reshape(-1, 1, 1).to(float32);                             // [B, 1, 1]
             var on = a.gt(t).to(float32) * keep;                                                 // [B, U, HW]
             var s = masks.flatten(2) * keep;                                                     // [B, K, HW]
