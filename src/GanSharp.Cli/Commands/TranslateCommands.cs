@@ -135,8 +135,7 @@ public static class TranslateCommands
         {
             var device = compute.Apply(parse);
             var dir = TranslationDirections.Parse(parse.GetValue(direction)!);
-            var loaded = LoadTranslator(parse.GetValue(checkpoint)!, device);
-            using var _disposer = loaded.Owner;
+            using var loaded = Translators.Load(parse.GetValue(checkpoint)!, device);
             var translator = loaded.Translator;
             var (x, names) = InversionCliOptions.ReadImages(parse.GetValue(images)!, loaded.Image, parse.GetValue(resize), "--images");
             var outDir = parse.GetValue(output)!;
@@ -199,23 +198,6 @@ public static class TranslateCommands
             IdentityWeight = settings.IdentityWeight ?? defaults.IdentityWeight,
         }).Validate();
         return new UGatItMethod(config, options, device, data, seed);
-    }
-
-    /// <summary>A loaded translator, what disposes it, its image shape and the step of its checkpoint.</summary>
-    sealed record LoadedTranslator(ITranslator Translator, IDisposable Owner, ImageShape Image, long Step);
-
-    /// <summary>Loads a CycleGAN or U-GAT-IT checkpoint, whichever it is.</summary>
-    static LoadedTranslator LoadTranslator(string checkpoint, Device device)
-    {
-        var point = RunFolder.Resolve("runs", checkpoint);
-        string method = CheckpointReader.Open(point.CheckpointPath).Manifest.Method;
-        if (method == UGatItMethod.MethodName)
-        {
-            var u = UGatItCheckpoint.Load(checkpoint, device);
-            return new LoadedTranslator(u, u, u.Config.Image, u.Step);
-        }
-        var c = CycleGanCheckpoint.Load(checkpoint, device);
-        return new LoadedTranslator(c, c, c.Config.Image, c.Step);
     }
 
     static string Slug(string spec) => new(spec.Select(ch => char.IsLetterOrDigit(ch) ? ch : '-').ToArray());

@@ -97,6 +97,18 @@ public class TranslationCommandTests
         Assert.Equal((32, 32), ReadSize(Path.Combine(outDir, "attention", "smile.png")));
         Assert.True(File.Exists(Path.Combine(outDir, "sheet-a2b.png")));
 
+        // The slim export keeps the two generators only, and translates exactly as the full checkpoint.
+        var slim = Path.Combine(dir.Path, "slim");
+        (code, _, err) = await CliTests.Run("export", "-c", run, "-o", slim);
+        Assert.True(code == ExitCodes.Ok, err);
+        var files = GanSharp.Checkpoints.CheckpointReader.Open(slim).Manifest.Files;
+        Assert.Equal(new[] { "g_ab", "g_ba" }, files.Where(f => f.Kind == GanSharp.Checkpoints.CheckpointFileKind.Module).Select(f => f.Name).Order().ToArray());
+        Assert.DoesNotContain(files, f => f.Kind == GanSharp.Checkpoints.CheckpointFileKind.Optimizer);
+        var slimOut = Path.Combine(dir.Path, "slim-out");
+        (code, _, err) = await CliTests.Run("translate", "-c", slim, "--images", inputs, "--direction", "a2b", "-o", slimOut, "--device", "cpu");
+        Assert.True(code == ExitCodes.Ok, err);
+        Assert.Equal(File.ReadAllBytes(Path.Combine(outDir, "smile.png")), File.ReadAllBytes(Path.Combine(slimOut, "smile.png")));
+
         (code, _, err) = await CliTests.Run("train", "translate", "--method", "munit", "--a", "bundled:emoji:google", "--b", "bundled:emoji:twitter", "--runs", runs,
             "--assets", DataCommandTests.Assets, "--device", "cpu", "--dry-run");
         Assert.NotEqual(ExitCodes.Ok, code);
