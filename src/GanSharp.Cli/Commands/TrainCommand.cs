@@ -131,7 +131,7 @@ public static class TrainCommand
             ctx.Error.WriteLine($"run folder: {run.Path}");
             if (overrides.Count > 0)
             {
-                File.AppendAllText(Path.Combine(run.Path, "overrides.txt"), $"{DateTime.UtcNow:O} resumed from {resumePoint!.CheckpointPath} with: {string.Join("; ", overrides)}\n");
+                SettingsChanges.Record(run.Path, resumePoint!.CheckpointPath, overrides);
                 ctx.Error.WriteLine("overriding the resumed run's settings: " + string.Join("; ", overrides));
             }
             var result = TrainingProgressView.Run(ctx, $"gan/{settings.Arch}/{options.Loss}", training.Steps,

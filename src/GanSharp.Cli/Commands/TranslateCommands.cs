@@ -67,9 +67,10 @@ public static class TranslateCommands
         var desc = new Option<string?>("--desc") { Description = "Run folder description" };
         var runs = new Option<string>("--runs") { Description = "Folder of run folders", DefaultValueFactory = _ => "runs" };
         var resume = new Option<string?>("--resume") { Description = "latest, a run folder or a checkpoint" };
+        var overrideOpt = new Option<bool>("--override") { Description = "With --resume: train with settings that differ from the resumed run's (they are listed and recorded in the run folder); --steps may change without it (the linear decay then spans the new total)" };
         var dryRun = new Option<bool>("--dry-run") { Description = "Print the resolved configuration and exit" };
         var assets = new Option<string?>("--assets") { Description = "Bundled assets folder (for bundled: data)" };
-        foreach (var o in new Option[] { method, light, preset, a, b, size, steps, width, blocks, batch, lr, cycle, identity, pool, seed, sampleEvery, checkpointEvery, desc, runs, resume, dryRun, assets })
+        foreach (var o in new Option[] { method, light, preset, a, b, size, steps, width, blocks, batch, lr, cycle, identity, pool, seed, sampleEvery, checkpointEvery, desc, runs, resume, overrideOpt, dryRun, assets })
             cmd.Options.Add(o);
         var compute = ComputeOptions.AddTo(cmd);
         cmd.SetAction((parse, cancel) =>
@@ -79,6 +80,7 @@ public static class TranslateCommands
             // Precedence: defaults < (the resumed run's settings) < preset < flags.
             var settings = TranslateTrainSettings.Defaults;
             if (resumePoint?.RunFolderPath is { } resumedRun) settings = settings.Merge(ReadSettings(resumedRun));
+            var resumedSettings = settings;
             if (parse.GetValue(preset) is { } p)
                 settings = settings.Merge(TranslateTrainSettings.Presets.TryGetValue(p, out var named) ? named
                     : throw new GanSharpException($"--preset {p}: unknown", "use one of: " + string.Join(", ", TranslateTrainSettings.Presets.Keys)));
@@ -88,6 +90,15 @@ public static class TranslateCommands
             string methodName = settings.Method ?? "cyclegan";
             if (!Methods.Contains(methodName)) throw new GanSharpException($"--method {methodName}: unknown translation method", "use one of: " + string.Join(", ", Methods));
             settings = settings with { Method = methodName };
+            IReadOnlyList<string> overrides = Array.Empty<string>();
+            if (resumePoint?.RunFolderPath is not null)
+            {
+                overrides = SettingsChanges.Between(resumedSettings, settings, new HashSet<string>
+                    { nameof(TranslateTrainSettings.Steps), nameof(TranslateTrainSettings.SampleEvery), nameof(TranslateTrainSettings.CheckpointEvery), nameof(TranslateTrainSettings.Description) });
+                if (overrides.Count > 0 && !parse.GetValue(overrideOpt))
+                    throw new GanSharpException("--resume continues the run exactly, but these settings differ from the resumed run's: " + string.Join("; ", overrides),
+                        "drop those flags, or pass --override to train with them (recorded in the run folder's overrides.txt)");
+            }
             if (settings.A is null || settings.B is null)
                 throw new GanSharpException("--a and --b are required (or a --preset that sets them)", "e.g. --a emoji:google:train --b emoji:twitter:train, or --preset cyclegan-emoji");
             if (settings.Size is not (32 or 64)) throw new GanSharpException($"--size {settings.Size}: use 32 or 64");
@@ -111,6 +122,11 @@ public static class TranslateCommands
             using var run = resumePoint?.RunFolderPath is { } existing ? RunFolder.Open(existing)
                 : RunFolder.Create(runsRoot, methodName, settings.Description ?? $"{Slug(settings.A)}-to-{Slug(settings.B)}", runConfig);
             ctx.Error.WriteLine($"run folder: {run.Path}");
+            if (overrides.Count > 0)
+            {
+                SettingsChanges.Record(run.Path, resumePoint!.CheckpointPath, overrides);
+                ctx.Error.WriteLine("overriding the resumed run's settings: " + string.Join("; ", overrides));
+            }
             var result = TrainingProgressView.Run(ctx, $"translate/{methodName} {architecture.Height}px", training.Steps,
                 progress => trainer.Run(run, resumePoint?.CheckpointPath, progress, cancel));
             ctx.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,

@@ -31,6 +31,14 @@ public class TranslationCommandTests
         Assert.True(code == ExitCodes.Ok, err);
         Assert.Contains("finished at step 6", output);
         Assert.Single(Directory.GetDirectories(runs));
+        // A changed setting on resume is refused unless --override (then recorded in the run folder).
+        (code, _, err) = await CliTests.Run("train", "translate", "--runs", runs, "--resume", "latest", "--steps", "6", "--lr", "0.001", "--assets", DataCommandTests.Assets, "--device", "cpu", "--threads", "1");
+        Assert.NotEqual(ExitCodes.Ok, code);
+        Assert.Contains("LearningRate", err);
+        Assert.Contains("--override", err);
+        (code, _, err) = await CliTests.Run("train", "translate", "--runs", runs, "--resume", "latest", "--steps", "6", "--lr", "0.001", "--override", "--assets", DataCommandTests.Assets, "--device", "cpu", "--threads", "1");
+        Assert.True(code == ExitCodes.Ok, err);
+        Assert.Contains("LearningRate", File.ReadAllText(Path.Combine(Directory.GetDirectories(runs).Single(), "overrides.txt")));
 
         // Two 32 px images of domain A, and one of the wrong size.
         var inputs = Path.Combine(dir.Path, "in");
