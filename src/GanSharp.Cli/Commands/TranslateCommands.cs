@@ -145,7 +145,8 @@ public static class TranslateCommands
         var direction = new Option<string>("--direction") { Description = "a2b or b2a", DefaultValueFactory = _ => "a2b" };
         var output = new Option<string>("--output", "-o") { Description = "Output folder", Required = true };
         var resize = new Option<bool>("--resize") { Description = "Resize (centre crop + scale) images whose size differs from the model's instead of refusing them" };
-        foreach (var o in new Option[] { checkpoint, images, direction, output, resize }) cmd.Options.Add(o);
+        var shardOpt = ShardOption.Create();
+        foreach (var o in new Option[] { checkpoint, images, direction, output, resize, shardOpt }) cmd.Options.Add(o);
         var compute = ComputeOptions.AddTo(cmd);
         cmd.SetAction((parse, cancel) =>
         {
@@ -153,7 +154,8 @@ public static class TranslateCommands
             var dir = TranslationDirections.Parse(parse.GetValue(direction)!);
             using var loaded = Translators.Load(parse.GetValue(checkpoint)!, device);
             var translator = loaded.Translator;
-            var (x, names) = InversionCliOptions.ReadImages(parse.GetValue(images)!, loaded.Image, parse.GetValue(resize), "--images");
+            var shard = ShardOption.Read(parse, shardOpt);
+            var (x, names) = InversionCliOptions.ReadImages(parse.GetValue(images)!, loaded.Image, parse.GetValue(resize), "--images", shard);
             var outDir = parse.GetValue(output)!;
             using var scope = NewDisposeScope();
             var outputs = new List<Tensor>();
@@ -174,7 +176,7 @@ public static class TranslateCommands
             InversionCliOptions.WriteEach(y, names, outDir);
             if (heatMaps.Count > 0) // U-GAT-IT: the generator's CAM attention, scaled per image, white = most attended
                 InversionCliOptions.WriteEach(UGatItMethod.HeatMapImages(cat(heatMaps, 0), (int)loaded.Image.Height), names, Path.Combine(outDir, "attention"));
-            var sheet = Path.Combine(outDir, $"sheet-{dir.Name()}.png");
+            var sheet = Path.Combine(outDir, $"sheet-{dir.Name()}{shard.Suffix}.png");
             if (names.Contains(Path.GetFileNameWithoutExtension(sheet)))
                 sheet = Path.Combine(outDir, $"sheet-{dir.Name()}-{Guid.NewGuid():N}.png");
             var pairs = stack(new[] { x, y }, 1).flatten(0, 1); // [2N, C, H, W]: input, translation

@@ -57,6 +57,17 @@ public class TranslationCommandTests
             Assert.Equal((32, 32), (header.Width, header.Height));
         }
         Assert.True(File.Exists(Path.Combine(outDir, "sheet-a2b.png")));
+        // Two shards of the folder write one image each, byte-identical to the unsharded run, and their own sheets.
+        var sharded = Path.Combine(dir.Path, "sharded");
+        foreach (var k in new[] { "0/2", "1/2" })
+        {
+            (code, output, err) = await CliTests.Run("translate", "-c", run, "--images", inputs, "--direction", "a2b", "-o", sharded, "--shard", k, "--device", "cpu");
+            Assert.True(code == ExitCodes.Ok, err);
+            Assert.Contains("translated 1 image(s) a2b", output);
+        }
+        foreach (var name in new[] { "first.png", "second.png" })
+            Assert.Equal(File.ReadAllBytes(Path.Combine(outDir, name)), File.ReadAllBytes(Path.Combine(sharded, name)));
+        Assert.True(File.Exists(Path.Combine(sharded, "sheet-a2b-shard0of2.png")) && File.Exists(Path.Combine(sharded, "sheet-a2b-shard1of2.png")));
 
         var big = Path.Combine(dir.Path, "big.png");
         ImageWriter.WritePng(nn.functional.interpolate(x[..1], new long[] { 40, 40 }, mode: InterpolationMode.Nearest)[0], big);
