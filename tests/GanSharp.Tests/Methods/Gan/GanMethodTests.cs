@@ -4,6 +4,7 @@ using GanSharp.Methods.Synthesis.Gan;
 using GanSharp.Models;
 using GanSharp.Platform;
 using GanSharp.Tests.IO;
+using GanSharp.Tests.Losses;
 using GanSharp.Training;
 using static TorchSharp.torch;
 
@@ -45,12 +46,7 @@ public class GanMethodTests
     }
 
     [Theory]
-    [InlineData(AdversarialLoss.Minimax)]
-    [InlineData(AdversarialLoss.NonSaturating)]
-    [InlineData(AdversarialLoss.Wgan)]
-    [InlineData(AdversarialLoss.WganGp)]
-    [InlineData(AdversarialLoss.Lsgan)]
-    [InlineData(AdversarialLoss.Hinge)]
+    [MemberData(nameof(AdversarialLossTests.Every), MemberType = typeof(AdversarialLossTests))]
     public void EveryLossTrainsAFewStepsWithFiniteScalars(AdversarialLoss loss)
     {
         using var method = Tiny(loss);
@@ -78,12 +74,7 @@ public class GanMethodTests
     /// a critic whose loss has real and fake swapped learns the opposite order and fails here.
     /// </summary>
     [Theory]
-    [InlineData(AdversarialLoss.Minimax)]
-    [InlineData(AdversarialLoss.NonSaturating)]
-    [InlineData(AdversarialLoss.Wgan)]
-    [InlineData(AdversarialLoss.WganGp)]
-    [InlineData(AdversarialLoss.Lsgan)]
-    [InlineData(AdversarialLoss.Hinge)]
+    [MemberData(nameof(AdversarialLossTests.Every), MemberType = typeof(AdversarialLossTests))]
     public void TheCriticLearnsToScoreRealAboveFakeForEveryLoss(AdversarialLoss loss)
     {
         using var method = Tiny(loss, new GanOptions(CriticSteps: 1000));
