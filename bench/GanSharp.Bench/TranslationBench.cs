@@ -128,5 +128,10 @@ public static class TranslationBench
         return net.Features(x).to(float64);
     }
 
-    static string Gain(double before, double after) => before == 0 ? "n/a" : (after / before - 1).ToString("+0%;-0%", CultureInfo.InvariantCulture);
+    static string Gain(double before, double after)
+    {
+        if (before == 0) return "n/a";
+        long percent = (long)Math.Round(100 * (after / before - 1));
+        return (percent > 0 ? "+" : percent < 0 ? "−" : "±") + Math.Abs(percent).ToString(CultureInfo.InvariantCulture) + " %";
+    }
 }
