@@ -81,6 +81,8 @@ public class DataCommandTests
         Assert.Contains("classical baseline, harmonic", html); // restoration rows: degraded input, classical baseline, GAN
         Assert.Contains("<th>classical baseline</th>", html);
         Assert.Contains("inversion-inpaint", html);
+        Assert.Contains("Unpaired translation", html);
+        Assert.Contains("translation.png", html);               // the bundled translators ran on the held-out bundled emoji
         foreach (var img in Directory.GetFiles(Path.Combine(outDir, "img"), "*.png"))
             Assert.Contains(Path.GetRelativePath(outDir, img), html);
         Assert.True(Directory.GetFiles(Path.Combine(outDir, "img")).Length >= 4);
