@@ -6,10 +6,9 @@ namespace GanSharp.Tests.Data;
 /// <summary>Fetches the real package with npm; runs only when GANSHARP_NETWORK_TESTS=1 (it downloads ~74 MB).</summary>
 public class EmojiFetchNetworkTests
 {
-    [Fact]
+    [EnvFact("GANSHARP_NETWORK_TESTS", "downloads ~74 MB with npm")]
     public void FetchesAndOpensTheGooglePackage()
     {
-        if (Environment.GetEnvironmentVariable("GANSHARP_NETWORK_TESTS") != "1") return;
         using var dir = new TempDir();
         var ds = EmojiDataset.Download(EmojiStyle.Google, new EmojiDatasetOptions(Size: 32), dir.Path);
         Assert.True(ds.Count > 1800, $"{ds.Count} emoji");

@@ -14,10 +14,10 @@ namespace GanSharp.Tests.Metrics;
 /// </summary>
 public class FeatureNetworkMeasurementTests(ITestOutputHelper output)
 {
-    [Fact]
+    [EnvFact("GANSHARP_SLOW_TESTS", "minutes of CPU training")]
     public void DefaultNetworkReachesUsefulAccuracyOnFashionMnist()
     {
-        if (Environment.GetEnvironmentVariable("GANSHARP_SLOW_TESTS") != "1" || !FashionMnist.IsAvailable()) return;
+        Assert.True(FashionMnist.IsAvailable(), "Fashion-MNIST is not installed (apt-get install dataset-fashion-mnist)");
         TorchRuntime.EnsureInitialized();
         static int? Env(string name) => int.TryParse(Environment.GetEnvironmentVariable(name), out int v) ? v : null;
         var options = new FeatureNetworkTrainingOptions(

@@ -13,10 +13,9 @@ public class NativeLoadFixTests
         return lib!;
     }
 
-    [Fact]
+    [LinuxFact]
     public void BuildOutputCopyIsPatchedExactlyWhenTheHostLacksTheVersion()
     {
-        if (!OperatingSystem.IsLinux()) return;
         var host = ElfVersionNeeds.FindHostLibrary("libstdc++.so.6");
         Assert.NotNull(host);
         bool hostHas = ElfVersionNeeds.ReadDefinitions(File.ReadAllBytes(host!)).Contains(NativeLoadFix.Version);
@@ -53,10 +52,9 @@ public class NativeLoadFixTests
             new HashSet<string>(), Allowed, out _));
     }
 
-    [Fact]
+    [LinuxFact]
     public void PatchReplacesTheFileSoAHardLinkedOriginalIsUntouched()
     {
-        if (!OperatingSystem.IsLinux()) return;
         var dir = Directory.CreateTempSubdirectory("gansharp-elf-");
         try
         {
