@@ -35,6 +35,9 @@ public static class EvalCommand
             var reader = opened.Reader;
             var g = opened.LoadGenerator(device);
             var net = FeatureNetwork.Load(parse.GetValue(features)!, device);
+            if (net.Config.Channels != g.Output.Channels)
+                throw new GanSharpException($"--features {parse.GetValue(features)} reads {net.Config.Channels}-channel images but {parse.GetValue(checkpoint)} draws {g.Output.Channels}-channel ones",
+                    "use a feature network trained on images like the generator's (assets/checkpoints/features-emoji for RGB emoji, features-fashion-mnist for gray Fashion-MNIST), or train one with gansharp train features");
             var real = DatasetResolver.Resolve(parse.GetValue(data)!, new DatasetResolveOptions(g.Output.Height,
                 g.Output.Channels == 1 ? ImageMode.Gray : ImageMode.Rgb, BundledRoot: BundledAssets.SamplesOrNull(parse.GetValue(assets)), ExactSize: true));
             if (real.Channels != g.Output.Channels || real.Height != g.Output.Height)

@@ -89,6 +89,12 @@ public class TrainCommandTests
         var fid = GanSharp.Metrics.MetricLog.Read(run, "fid");
         Assert.Equal(4, Assert.Single(fid).Step);
         Assert.True(fid[0].Values["fid"] >= 0);
+        // A feature network for other images is refused by name, not with a library exception.
+        (code, _, err) = await CliTests.Run("eval", "-c", run, "--data", "bundled:fashion-mnist", "--features", Path.Combine(DataCommandTests.Assets, "checkpoints", "features-emoji"),
+            "-n", "16", "--assets", DataCommandTests.Assets, "--device", "cpu");
+        Assert.NotEqual(ExitCodes.Ok, code);
+        Assert.Contains("reads 3-channel images", err);
+        Assert.DoesNotContain("Exception", err);
     }
 
     [Fact]

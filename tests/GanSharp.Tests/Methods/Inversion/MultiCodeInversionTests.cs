@@ -63,7 +63,7 @@ public class MultiCodeInversionTests
             }
             var expected = g.SynthesizeFrom(layer, sum!, LatentCodes.Styles(g, space, codes[.., 0]), noise);
             var composed = MultiCodeInversion.Compose(g, space, layer, codes, alphas, noise);
-            Assert.True(composed.allclose(expected, rtol: 1e-4, atol: 1e-5), $"{kind} {space} layer {layer}: max diff {(composed - expected).abs().max().item<float>()}");
+            Assert.True(composed.allclose(expected, rtol: 1e-4, atol: 1e-4), $"{kind} {space} layer {layer}: max diff {(composed - expected).abs().max().item<float>()}");
             var firstOnly = g.SynthesizeFrom(layer, g.FeaturesAt(layer, LatentCodes.Styles(g, space, codes[.., 0]), noise), LatentCodes.Styles(g, space, codes[.., 0]), noise);
             Assert.True((composed - firstOnly).abs().max().item<float>() > 1e-3, $"{kind} {space} layer {layer}: the composition is the first code alone");
         }
