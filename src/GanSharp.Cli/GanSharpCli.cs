@@ -63,6 +63,7 @@ public static class GanSharpCli
         root.Subcommands.Add(BlendCommand.Create(ctx));
         root.Subcommands.Add(DissectCommand.Create(ctx));
         root.Subcommands.Add(PaintCommand.Create(ctx));
+        root.Subcommands.Add(ServeCommand.Create(ctx));
         root.Subcommands.Add(TranslateCommands.CreateTranslate(ctx));
         return root;
     }

@@ -1,0 +1,49 @@
+using Microsoft.AspNetCore.Http;
+
+namespace GanSharp.Studio;
+
+/// <summary>
+/// Runs heavy work (fits, previews, renders) off the request threads, at most <c>MaxJobs</c> at once; up to
+/// <c>MaxQueue</c> more wait for a slot and any further one is refused with 429.
+/// </summary>
+public sealed class StudioJobs : IDisposable
+{
+    readonly SemaphoreSlim slots;
+    readonly int capacity;
+    int admitted;
+
+    /// <summary>Creates the runner.</summary>
+    public StudioJobs(int maxJobs, int maxQueue)
+    {
+        slots = new SemaphoreSlim(maxJobs, maxJobs);
+        capacity = maxJobs + maxQueue;
+    }
+
+    /// <summary>Jobs running or waiting now.</summary>
+    public int Admitted => Volatile.Read(ref admitted);
+
+    /// <summary>Runs <paramref name="work"/> on the thread pool when a slot is free; 429 when the queue is full.</summary>
+    public async Task<T> RunAsync<T>(Func<CancellationToken, T> work, CancellationToken cancel)
+    {
+        if (Interlocked.Increment(ref admitted) > capacity)
+        {
+            Interlocked.Decrement(ref admitted);
+            throw new StudioProblem(StatusCodes.Status429TooManyRequests, "Busy",
+                "the server is busy with other edits; try again in a moment", "the Studio runs one job per core and queues a few more");
+        }
+        try
+        {
+            await slots.WaitAsync(cancel).ConfigureAwait(false);
+            try
+            {
+                cancel.ThrowIfCancellationRequested();
+                return await Task.Run(() => work(cancel), cancel).ConfigureAwait(false);
+            }
+            finally { slots.Release(); }
+        }
+        finally { Interlocked.Decrement(ref admitted); }
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => slots.Dispose();
+}
