@@ -48,7 +48,7 @@ public static class GanSharpCli
     /// <summary>The root command with every verb.</summary>
     public static RootCommand BuildRoot(CliContext ctx)
     {
-        var root = new RootCommand("GanSharp: GANs for .NET — train, invert, restore, edit, translate, detect anomalies.");
+        var root = new RootCommand("GanSharp: GANs for .NET — train, invert, restore, edit (paint, or the web editor: serve), translate, detect anomalies.");
         root.Options.Add(Verbose);
         root.Subcommands.Add(DoctorCommand.Create(ctx));
         root.Subcommands.Add(DemoCommand.Create(ctx));

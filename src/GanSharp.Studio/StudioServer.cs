@@ -230,14 +230,14 @@ sealed class StudioApi(StudioOptions options, StudioSessions sessions, StudioJob
             var current = session.Current;
             var clock = Stopwatch.StartNew();
             session.Status = full ? "rendering at full quality" : "previewing";
-            var (result, units) = await jobs.RunAsync(c =>
+            var (result, units) = await jobs.RunAsync(c => jobs.RetryNativeOnce(() =>
             {
                 using var scope = NewDisposeScope();
                 using var r = full ? edit.Render(mask, concept.Concept, action, c) : edit.Preview(mask, concept.Concept, action, c);
                 // Paste the rendering into the current result (not the photo), so that committed edits stack.
                 var composed = (r.Rendered * r.Blend + current * (1 - r.Blend)).clamp(-1, 1);
                 return (composed.MoveToOuterDisposeScope(), r.Units);
-            }, cancel);
+            }), cancel);
             if (full) { session.SetPending(null); session.Commit(result, options.MaxHistory); }
             else session.SetPending(result);
             context.Response.Headers["X-Units"] = string.Join(",", units);
@@ -283,7 +283,11 @@ sealed class StudioApi(StudioOptions options, StudioSessions sessions, StudioJob
         try
         {
             var edit = session.Edit ?? throw StudioProblem.BadRequest("no image: upload one first (POST /api/images)");
-            using var image = await jobs.RunAsync(_ => edit.Reconstruction().clamp(-1, 1), context.RequestAborted);
+            using var image = await jobs.RunAsync(_ => jobs.RetryNativeOnce(() =>
+            {
+                using var scope = NewDisposeScope();
+                return edit.Reconstruction().clamp(-1, 1).MoveToOuterDisposeScope();
+            }), context.RequestAborted);
             await WritePngAsync(context, session, image);
         }
         finally { session.Gate.Release(); }
@@ -304,7 +308,7 @@ sealed class StudioApi(StudioOptions options, StudioSessions sessions, StudioJob
     static async Task WritePngAsync(HttpContext context, StudioSession session, Tensor image)
     {
         byte[] png;
-        using (var cpu = image.detach().cpu()) png = ImageWriter.EncodePng(cpu[0]);
+        using (NewDisposeScope()) png = ImageWriter.EncodePng(image.detach().cpu()[0]);
         context.Response.ContentType = "image/png";
         context.Response.Headers.CacheControl = "no-store";
         context.Response.Headers["X-Undo"] = session.UndoCount.ToString(CultureInfo.InvariantCulture);

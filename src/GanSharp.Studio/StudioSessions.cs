@@ -66,7 +66,7 @@ public sealed class StudioSession : IDisposable
         Edit = edit;
         SourceSize = sourceSize;
         Note = note;
-        History.Add(edit.Image.detach().clone().DetachFromDisposeScope());
+        using (NewDisposeScope()) History.Add(edit.Image.detach().clone().MoveToOuterDisposeScope());
         Index = 0;
     }
 
@@ -101,7 +101,11 @@ public sealed class StudioSession : IDisposable
     {
         var next = CancellationTokenSource.CreateLinkedTokenSource(request);
         var old = Interlocked.Exchange(ref preview, next);
-        if (old != null) { try { old.Cancel(); } catch (ObjectDisposedException) { } }
+        if (old != null)
+        {
+            try { old.Cancel(); } catch (ObjectDisposedException) { }
+            old.Dispose();
+        }
         return next.Token;
     }
 
@@ -118,7 +122,9 @@ public sealed class StudioSession : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
-        try { Interlocked.Exchange(ref preview, null)?.Cancel(); } catch (ObjectDisposedException) { }
+        var last = Interlocked.Exchange(ref preview, null);
+        try { last?.Cancel(); } catch (ObjectDisposedException) { }
+        last?.Dispose();
         ClearImage();
     }
 }
