@@ -4,6 +4,8 @@ using System.Reflection;
 using System.Text.Json;
 using GanSharp.Imaging;
 using GanSharp.Methods.Editing;
+using GanSharp.Methods.Inversion;
+using GanSharp.Methods.Restoration;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -73,6 +75,7 @@ public static class StudioServer
         app.MapPost("/api/edit/preview", (HttpContext c) => api.EditAsync(c, full: false));
         app.MapPost("/api/edit/render", (HttpContext c) => api.EditAsync(c, full: true));
         app.MapPost("/api/edit/apply", api.ApplyAsync);
+        app.MapPost("/api/restore/inpaint", api.InpaintAsync);
         app.MapPost("/api/edit/undo", (HttpContext c) => api.StepAsync(c, undo: true));
         app.MapPost("/api/edit/redo", (HttpContext c) => api.StepAsync(c, undo: false));
         app.MapGet("/api/result.png", api.ResultAsync);
@@ -136,7 +139,7 @@ sealed class StudioApi(StudioOptions options, StudioSessions sessions, StudioJob
         layer = options.Dissection.Layer,
         units = options.Paint.Units,
         maxUploadBytes = options.MaxUploadBytes,
-        features = new[] { "preview", "render", "apply", "undo", "redo", "download", "reconstruction" },
+        features = new[] { "preview", "render", "apply", "undo", "redo", "download", "reconstruction", "inpaint" },
     };
 
     public object Concepts() => options.Dissection.ConceptScores
@@ -241,6 +244,46 @@ sealed class StudioApi(StudioOptions options, StudioSessions sessions, StudioJob
             if (full) { session.SetPending(null); session.Commit(result, options.MaxHistory); }
             else session.SetPending(result);
             context.Response.Headers["X-Units"] = string.Join(",", units);
+            context.Response.Headers["X-Elapsed-Ms"] = clock.Elapsed.TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture);
+            await WritePngAsync(context, session, result);
+        }
+        finally
+        {
+            session.Status = "idle";
+            session.Gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Restores the painted region with the GAN prior (inpainting, as <c>gansharp restore --task inpaint</c>): the current
+    /// result is inverted from its pixels outside the region, the generator's image fills the region, and the result is
+    /// committed (the pixels outside the region are kept).
+    /// </summary>
+    public async Task InpaintAsync(HttpContext context)
+    {
+        var session = sessions.Get(context.Request);
+        var body = await ReadJsonAsync<EditRequest>(context);
+        using var hole = StudioMasks.Read(body, Height, Width, options.MaxImageSide); // 1 = painted = to restore
+        await session.Gate.WaitAsync(context.RequestAborted);
+        try
+        {
+            if (session.Edit == null) throw StudioProblem.BadRequest("no image: upload one first (POST /api/images)");
+            var current = session.Current;
+            var clock = Stopwatch.StartNew();
+            session.Status = "restoring the painted region";
+            var p = options.Paint;
+            var result = await jobs.RunAsync(c =>
+            {
+                using var scope = NewDisposeScope();
+                var degradation = new InpaintDegradation(1 - hole); // 1 = known
+                var observed = degradation.Observe(current);
+                var r = GanRestoration.Restore(options.Generator, observed, degradation, PriorMethod.Single,
+                    new InversionOptions(Space: LatentSpace.WPlus, Steps: p.InvertSteps, PerceptualWeight: p.PerceptualWeight, Seed: p.Seed),
+                    perceptual: options.Perceptual, cancel: c);
+                return r.Restored.clamp(-1, 1).MoveToOuterDisposeScope();
+            }, context.RequestAborted);
+            session.SetPending(null);
+            session.Commit(result, options.MaxHistory);
             context.Response.Headers["X-Elapsed-Ms"] = clock.Elapsed.TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture);
             await WritePngAsync(context, session, result);
         }

@@ -68,6 +68,7 @@
   }
   function enable() {
     $("render").disabled = false;
+    $("inpaint").disabled = false;
     $("download").classList.remove("disabled");
   }
   async function loadBefore() {
@@ -173,6 +174,21 @@
   }
   const preview = () => edit("/api/edit/preview", "Preview");
   $("render").onclick = () => edit("/api/edit/render", "Full render");
+  $("inpaint").onclick = async () => {
+    const bits = maskBits();
+    if (!bits.some((b) => b)) { status("Paint the region to restore first.", true); return; }
+    busy(true);
+    status("Inpainting the painted region (an inversion: a few seconds)…");
+    const t0 = performance.now();
+    try {
+      const r = await fetch("/api/restore/inpaint", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ mask: maskPng(bits) }) });
+      if (!r.ok) { status(await problem(r), true); return; }
+      await showPng(r);
+      clearMask();
+      status(`Inpainted in ${Math.round(performance.now() - t0)} ms.`);
+    } catch (e) { status("Inpainting failed: " + e, true); }
+    finally { busy(false); }
+  };
   async function post(url) {
     busy(true);
     try {

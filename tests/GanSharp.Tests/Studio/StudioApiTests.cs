@@ -114,6 +114,24 @@ public class StudioApiTests : IClassFixture<StudioFixture>
     }
 
     [Fact]
+    public async Task InpaintFillsThePaintedRegionKeepsTheRestAndCanBeUndone()
+    {
+        string id = await f.NewSession();
+        var c = f.Client(id);
+        var original = await StudioFixture.Png(await c.GetAsync("/api/original.png"));
+        var r = await c.PostAsync("/api/restore/inpaint", StudioFixture.Json(new { mask = SquareMask() }));
+        var restored = await StudioFixture.Png(r);
+        Assert.Equal("1", r.Headers.GetValues("X-Undo").Single());
+        var diff = (restored - original).abs();
+        Assert.True(diff.masked_select(Inside().logical_not()).max().item<float>() < 1.5f / 255, "outside the painted region the image is kept");
+        Assert.True(diff.masked_select(Inside()).max().item<float>() > 1f / 255, "inside it the generator's image fills in");
+        Assert.True((await StudioFixture.Png(await c.PostAsync("/api/edit/undo", null)) - original).abs().max().item<float>() < 1e-6f);
+        var all = Convert.ToBase64String(ImageWriter.EncodePng(ones(3, 32, 32)));
+        Assert.Contains("missing", await StudioFixture.Problem(await c.PostAsync("/api/restore/inpaint", StudioFixture.Json(new { mask = all })), 400));
+        await StudioFixture.Problem(await c.PostAsync("/api/restore/inpaint", StudioFixture.Json(new { strokes = Array.Empty<object>() })), 400);
+    }
+
+    [Fact]
     public async Task BadUploadsAreProblemsThatNameNoServerPath()
     {
         var c = f.Client();
