@@ -75,7 +75,7 @@ public static class StudioServer
         app.MapPost("/api/edit/preview", (HttpContext c) => api.EditAsync(c, full: false));
         app.MapPost("/api/edit/render", (HttpContext c) => api.EditAsync(c, full: true));
         app.MapPost("/api/edit/apply", api.ApplyAsync);
-        app.MapPost("/api/restore/inpaint", api.InpaintAsync);
+        app.MapPost("/api/restore/{task}", (HttpContext c, string task) => api.RestoreAsync(c, task));
         app.MapPost("/api/edit/undo", (HttpContext c) => api.StepAsync(c, undo: true));
         app.MapPost("/api/edit/redo", (HttpContext c) => api.StepAsync(c, undo: false));
         app.MapGet("/api/result.png", api.ResultAsync);
@@ -139,7 +139,7 @@ sealed class StudioApi(StudioOptions options, StudioSessions sessions, StudioJob
         layer = options.Dissection.Layer,
         units = options.Paint.Units,
         maxUploadBytes = options.MaxUploadBytes,
-        features = new[] { "preview", "render", "apply", "undo", "redo", "download", "reconstruction", "inpaint" },
+        features = new[] { "preview", "render", "apply", "undo", "redo", "download", "reconstruction", "inpaint", "colorize", "denoise" },
     };
 
     public object Concepts() => options.Dissection.ConceptScores
@@ -255,28 +255,35 @@ sealed class StudioApi(StudioOptions options, StudioSessions sessions, StudioJob
     }
 
     /// <summary>
-    /// Restores the painted region with the GAN prior (inpainting, as <c>gansharp restore --task inpaint</c>): the current
-    /// result is inverted from its pixels outside the region, the generator's image fills the region, and the result is
-    /// committed (the pixels outside the region are kept).
+    /// Restoration with the GAN prior, as <c>gansharp restore</c> does it, of the current result, committed (undoable):
+    /// <c>inpaint</c> fills the painted region (the image is inverted from its pixels outside it, which are kept),
+    /// <c>colorize</c> re-colours the image from its gray levels (which are kept), <c>denoise</c> replaces it by the
+    /// generator's closest image.
     /// </summary>
-    public async Task InpaintAsync(HttpContext context)
+    public async Task RestoreAsync(HttpContext context, string task)
     {
         var session = sessions.Get(context.Request);
-        var body = await ReadJsonAsync<EditRequest>(context);
-        using var hole = StudioMasks.Read(body, Height, Width, options.MaxImageSide); // 1 = painted = to restore
+        if (task is not ("inpaint" or "colorize" or "denoise"))
+            throw StudioProblem.NotFound($"unknown restoration '{Clip(task)}'", "use inpaint, colorize or denoise");
+        using var hole = task == "inpaint" ? StudioMasks.Read(await ReadJsonAsync<EditRequest>(context), Height, Width, options.MaxImageSide) : null; // 1 = to restore
         await session.Gate.WaitAsync(context.RequestAborted);
         try
         {
             if (session.Edit == null) throw StudioProblem.BadRequest("no image: upload one first (POST /api/images)");
             var current = session.Current;
             var clock = Stopwatch.StartNew();
-            session.Status = "restoring the painted region";
+            session.Status = $"restoring ({task})";
             var p = options.Paint;
             var result = await jobs.RunAsync(c =>
             {
                 using var scope = NewDisposeScope();
-                var degradation = new InpaintDegradation(1 - hole); // 1 = known
-                var observed = degradation.Observe(current);
+                IDegradation degradation = task switch
+                {
+                    "inpaint" => new InpaintDegradation(1 - hole!), // 1 = known
+                    "colorize" => new GrayscaleDegradation(),
+                    _ => new DenoiseDegradation(),
+                };
+                var observed = degradation.Apply(current); // the current result as the degraded observation (denoise: itself)
                 var r = GanRestoration.Restore(options.Generator, observed, degradation, PriorMethod.Single,
                     new InversionOptions(Space: LatentSpace.WPlus, Steps: p.InvertSteps, PerceptualWeight: p.PerceptualWeight, Seed: p.Seed),
                     perceptual: options.Perceptual, cancel: c);

@@ -68,7 +68,7 @@
   }
   function enable() {
     $("render").disabled = false;
-    $("inpaint").disabled = false;
+    for (const id of ["inpaint", "colorize", "denoise"]) $(id).disabled = false;
     $("download").classList.remove("disabled");
   }
   async function loadBefore() {
@@ -174,21 +174,26 @@
   }
   const preview = () => edit("/api/edit/preview", "Preview");
   $("render").onclick = () => edit("/api/edit/render", "Full render");
-  $("inpaint").onclick = async () => {
-    const bits = maskBits();
-    if (!bits.some((b) => b)) { status("Paint the region to restore first.", true); return; }
+  async function restore(task) {
+    let body;
+    if (task === "inpaint") {
+      const bits = maskBits();
+      if (!bits.some((b) => b)) { status("Paint the region to restore first.", true); return; }
+      body = JSON.stringify({ mask: maskPng(bits) });
+    }
     busy(true);
-    status("Inpainting the painted region (an inversion: a few seconds)…");
+    status(`Restoring (${task}): an inversion, a few seconds…`);
     const t0 = performance.now();
     try {
-      const r = await fetch("/api/restore/inpaint", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ mask: maskPng(bits) }) });
+      const r = await fetch("/api/restore/" + task, { method: "POST", headers: body ? { "Content-Type": "application/json" } : {}, body });
       if (!r.ok) { status(await problem(r), true); return; }
       await showPng(r);
       clearMask();
-      status(`Inpainted in ${Math.round(performance.now() - t0)} ms.`);
-    } catch (e) { status("Inpainting failed: " + e, true); }
+      status(`Restored (${task}) in ${Math.round(performance.now() - t0)} ms. Undo to go back.`);
+    } catch (e) { status(`Restoring (${task}) failed: ${e}`, true); }
     finally { busy(false); }
-  };
+  }
+  for (const task of ["inpaint", "colorize", "denoise"]) $(task).onclick = () => restore(task);
   async function post(url) {
     busy(true);
     try {

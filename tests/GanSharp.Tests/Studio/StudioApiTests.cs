@@ -114,7 +114,7 @@ public class StudioApiTests : IClassFixture<StudioFixture>
     }
 
     [Fact]
-    public async Task InpaintFillsThePaintedRegionKeepsTheRestAndCanBeUndone()
+    public async Task RestorationsInpaintColorizeAndDenoiseAndCanBeUndone()
     {
         string id = await f.NewSession();
         var c = f.Client(id);
@@ -129,6 +129,22 @@ public class StudioApiTests : IClassFixture<StudioFixture>
         var all = Convert.ToBase64String(ImageWriter.EncodePng(ones(3, 32, 32)));
         Assert.Contains("missing", await StudioFixture.Problem(await c.PostAsync("/api/restore/inpaint", StudioFixture.Json(new { mask = all })), 400));
         await StudioFixture.Problem(await c.PostAsync("/api/restore/inpaint", StudioFixture.Json(new { strokes = Array.Empty<object>() })), 400);
+
+        // Colorize keeps the gray levels and changes the colours; denoise gives the generator's image; both stack and undo.
+        r = await c.PostAsync("/api/restore/colorize", null);
+        var colorized = await StudioFixture.Png(r);
+        Assert.Equal("1", r.Headers.GetValues("X-Undo").Single());
+        var gray = ColorOps.RgbToGray(original.unsqueeze(0));
+        // (where no channel was clipped at white or black: there a channel cannot carry the whole gray correction)
+        var unclipped = colorized.abs().lt(0.98f).all(0).unsqueeze(0).unsqueeze(0); // [1, 1, H, W]
+        Assert.True(unclipped.sum().item<long>() > 100, "most pixels are not clipped");
+        var grayError = (ColorOps.RgbToGray(colorized.unsqueeze(0)) - gray).abs().masked_select(unclipped);
+        Assert.True(grayError.max().item<float>() < 3f / 255, $"colorize keeps the gray levels (max error {grayError.max().item<float>() * 127.5:0.0} levels)");
+        Assert.True((colorized - original).abs().max().item<float>() > 2f / 255, "and changes the colours");
+        r = await c.PostAsync("/api/restore/denoise", null);
+        await StudioFixture.Png(r);
+        Assert.Equal("2", r.Headers.GetValues("X-Undo").Single());
+        Assert.Contains("inpaint, colorize or denoise", await StudioFixture.Problem(await c.PostAsync("/api/restore/sr", null), 404));
     }
 
     [Fact]
