@@ -43,10 +43,16 @@ public sealed class StudioJobs : IDisposable
     /// <summary>Jobs running or waiting now.</summary>
     public int Admitted => Volatile.Read(ref admitted);
 
-    /// <summary>Runs <paramref name="work"/> on the thread pool when a slot is free; 429 when the queue is full.</summary>
-    public async Task<T> RunAsync<T>(Func<CancellationToken, T> work, CancellationToken cancel)
+    int running;
+
+    /// <summary>
+    /// Runs <paramref name="work"/> on the thread pool when a slot is free; 429 when the queue is full. When it has to
+    /// wait, <paramref name="queued"/> is told its place in the queue (1 = next).
+    /// </summary>
+    public async Task<T> RunAsync<T>(Func<CancellationToken, T> work, CancellationToken cancel, Action<int>? queued = null)
     {
-        if (Interlocked.Increment(ref admitted) > capacity)
+        int now = Interlocked.Increment(ref admitted);
+        if (now > capacity)
         {
             Interlocked.Decrement(ref admitted);
             throw new StudioProblem(StatusCodes.Status429TooManyRequests, "Busy",
@@ -54,13 +60,22 @@ public sealed class StudioJobs : IDisposable
         }
         try
         {
-            await slots.WaitAsync(cancel).ConfigureAwait(false);
+            if (!await slots.WaitAsync(0, CancellationToken.None).ConfigureAwait(false))
+            {
+                queued?.Invoke(Math.Max(1, now - Volatile.Read(ref running)));
+                await slots.WaitAsync(cancel).ConfigureAwait(false);
+            }
+            Interlocked.Increment(ref running);
             try
             {
                 cancel.ThrowIfCancellationRequested();
                 return await Task.Run(() => work(cancel), cancel).ConfigureAwait(false);
             }
-            finally { slots.Release(); }
+            finally
+            {
+                Interlocked.Decrement(ref running);
+                slots.Release();
+            }
         }
         finally { Interlocked.Decrement(ref admitted); }
     }

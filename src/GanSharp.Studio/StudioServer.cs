@@ -177,13 +177,12 @@ sealed class StudioApi(StudioOptions options, StudioSessions sessions, StudioJob
         try
         {
             var clock = Stopwatch.StartNew();
-            session.Status = "waiting for a free slot";
             var edit = await jobs.RunAsync(cancel =>
             {
                 using var image = pixels.ToTensor();
                 return EditSession.Fit(options.Generator, options.Dissection, image, options.Paint, options.Perceptual,
                     new GanSharp.Diagnostics.SyncProgress<string>(s => session.Status = s), cancel);
-            }, context.RequestAborted);
+            }, context.RequestAborted, Queued(session));
             session.Reset(edit, (header.Width, header.Height), note);
             await context.Response.WriteAsJsonAsync(new
             {
@@ -233,14 +232,16 @@ sealed class StudioApi(StudioOptions options, StudioSessions sessions, StudioJob
             var current = session.Current;
             var clock = Stopwatch.StartNew();
             session.Status = full ? "rendering at full quality" : "previewing";
+            string label = session.Status;
             var (result, units) = await jobs.RunAsync(c => jobs.RetryNativeOnce(() =>
             {
+                session.Status = label;
                 using var scope = NewDisposeScope();
                 using var r = full ? edit.Render(mask, concept.Concept, action, c) : edit.Preview(mask, concept.Concept, action, c);
                 // Paste the rendering into the current result (not the photo), so that committed edits stack.
                 var composed = (r.Rendered * r.Blend + current * (1 - r.Blend)).clamp(-1, 1);
                 return (composed.MoveToOuterDisposeScope(), r.Units);
-            }), cancel);
+            }), cancel, Queued(session));
             if (full) { session.SetPending(null); session.Commit(result, options.MaxHistory); }
             else session.SetPending(result);
             context.Response.Headers["X-Units"] = string.Join(",", units);
@@ -274,8 +275,10 @@ sealed class StudioApi(StudioOptions options, StudioSessions sessions, StudioJob
             var clock = Stopwatch.StartNew();
             session.Status = $"restoring ({task})";
             var p = options.Paint;
+            string label = session.Status;
             var result = await jobs.RunAsync(c =>
             {
+                session.Status = label;
                 using var scope = NewDisposeScope();
                 IDegradation degradation = task switch
                 {
@@ -288,7 +291,7 @@ sealed class StudioApi(StudioOptions options, StudioSessions sessions, StudioJob
                     new InversionOptions(Space: LatentSpace.WPlus, Steps: p.InvertSteps, PerceptualWeight: p.PerceptualWeight, Seed: p.Seed),
                     perceptual: options.Perceptual, cancel: c);
                 return r.Restored.clamp(-1, 1).MoveToOuterDisposeScope();
-            }, context.RequestAborted);
+            }, context.RequestAborted, Queued(session));
             session.SetPending(null);
             session.Commit(result, options.MaxHistory);
             context.Response.Headers["X-Elapsed-Ms"] = clock.Elapsed.TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture);
@@ -385,6 +388,9 @@ sealed class StudioApi(StudioOptions options, StudioSessions sessions, StudioJob
         try { return JsonSerializer.Deserialize<T>(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), Json) ?? throw StudioProblem.BadRequest("the body is empty JSON"); }
         catch (JsonException e) { throw StudioProblem.BadRequest("the body is not valid JSON for an edit" + (e.LineNumber is { } l ? $" (line {l + 1})" : "")); }
     }
+
+    /// <summary>Shows a job's place in the queue as the session's status (the page polls it while it waits).</summary>
+    static Action<int> Queued(StudioSession session) => place => session.Status = $"queued: place {place} (other sessions' jobs first)";
 
     static string Clip(string s) => s.Length <= 40 ? s : s[..40] + "…";
 }

@@ -12,12 +12,24 @@
     $("status-text").textContent = text;
     $("status-text").className = error ? "error" : "";
   }
+  // Work over half a second shows a spinner and the server's account of it (the stage of a fit, a place in the queue).
+  let pollTimer = null, polling = false;
   function busy(on) {
     state.busy += on ? 1 : -1;
     clearTimeout(spinnerTimer);
-    if (state.busy > 0) spinnerTimer = setTimeout(() => { $("spinner").hidden = false; }, 500); // only for work over half a second
-    else $("spinner").hidden = true;
+    if (state.busy > 0) spinnerTimer = setTimeout(() => { $("spinner").hidden = false; if (!polling) poll(); }, 500);
+    else { $("spinner").hidden = true; clearTimeout(pollTimer); pollTimer = null; polling = false; $("progress").textContent = ""; }
     document.body.dataset.busy = state.busy > 0 ? "1" : "0";
+  }
+  async function poll() {
+    if (state.busy <= 0) { polling = false; return; }
+    polling = true;
+    try {
+      const r = await fetch("/api/session", { cache: "no-store" });
+      if (r.ok && state.busy > 0) { const s = await r.json(); $("progress").textContent = s.status !== "idle" ? `(${s.status})` : ""; }
+    } catch { /* the next poll tries again */ }
+    if (state.busy > 0) pollTimer = setTimeout(poll, 700);
+    else polling = false;
   }
   async function problem(response) {
     try { const p = await response.json(); return p.detail + (p.hint ? " (" + p.hint + ")" : ""); }
@@ -84,10 +96,6 @@
     form.append("file", file);
     busy(true);
     status("Uploading and fitting the generator to the photo…");
-    const poll = setInterval(async () => {
-      const r = await fetch("/api/session");
-      if (r.ok) { const s = await r.json(); if (s.status !== "idle") status(`Fitting: ${s.status}…`); }
-    }, 500);
     try {
       const r = await fetch("/api/images", { method: "POST", body: form });
       if (!r.ok) { status(await problem(r), true); return; }
@@ -100,7 +108,7 @@
       await refreshResult();
       status(`Ready (fit ${info.fitSeconds} s). Paint a region, then pick a concept.`);
     } catch (e) { status("Upload failed: " + e, true); }
-    finally { clearInterval(poll); busy(false); }
+    finally { busy(false); }
   });
 
   // ---- brush ---------------------------------------------------------------------------------------------------------

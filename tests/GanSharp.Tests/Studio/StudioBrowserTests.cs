@@ -109,6 +109,17 @@ public class StudioBrowserTests
                     Assert.True(Math.Abs(Math.Round((pixels[ch * 1024 + i] + 1) * 127.5) - after[4 * i + ch]) <= 1, $"download pixel {i} channel {ch}");
         }
         finally { File.Delete(saved); }
+
+        // Inpaint a painted region from the page: it is restored, committed (a second undo step) and the mask is cleared.
+        await page.Mouse.MoveAsync(box.X + box.Width * 0.2f, box.Y + box.Height * 0.2f);
+        await page.Mouse.DownAsync();
+        await page.Mouse.MoveAsync(box.X + box.Width * 0.35f, box.Y + box.Height * 0.25f);
+        await page.Mouse.UpAsync();
+        await page.WaitForSelectorAsync("body[data-pending='1']");
+        await page.ClickAsync("#inpaint");
+        await page.WaitForSelectorAsync("body[data-undo='2'][data-pending='0']", new() { Timeout = 60_000 });
+        await Assertions.Expect(page.Locator("#status-text")).ToContainTextAsync("Restored (inpaint)");
+        Assert.Equal(0, (await page.EvaluateAsync<int[]>("() => studio.maskBits()")).Sum());
         Assert.Empty(errors);
         await app.StopAsync();
     }

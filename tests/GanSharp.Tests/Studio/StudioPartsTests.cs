@@ -32,8 +32,10 @@ public class StudioPartsTests
     {
         using var jobs = new StudioJobs(maxJobs: 1, maxQueue: 1);
         using var release = new ManualResetEventSlim();
-        var running = jobs.RunAsync(_ => { release.Wait(); return 1; }, CancellationToken.None);
-        var queued = jobs.RunAsync(_ => 2, CancellationToken.None);
+        var places = new List<int>();
+        var running = jobs.RunAsync(_ => { release.Wait(); return 1; }, CancellationToken.None, places.Add);
+        var queued = jobs.RunAsync(_ => 2, CancellationToken.None, places.Add);
+        Assert.Equal(new[] { 1 }, places); // the first ran at once; the second was told it is next
         var refused = await Assert.ThrowsAsync<StudioProblem>(() => jobs.RunAsync(_ => 3, CancellationToken.None));
         Assert.Equal(429, refused.Status);
         release.Set();
