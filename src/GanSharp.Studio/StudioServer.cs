@@ -173,7 +173,8 @@ sealed class StudioApi(StudioOptions options, StudioSessions sessions, StudioJob
 
         var session = sessions.GetOrCreate(request);
         context.Response.Cookies.Append(StudioSessions.CookieName, session.Id, new CookieOptions { HttpOnly = true, SameSite = SameSiteMode.Strict, Path = "/" });
-        await session.Gate.WaitAsync(context.RequestAborted);
+        var job = session.NewJob(context.RequestAborted);
+        await session.Gate.WaitAsync(job);
         try
         {
             var clock = Stopwatch.StartNew();
@@ -182,7 +183,7 @@ sealed class StudioApi(StudioOptions options, StudioSessions sessions, StudioJob
                 using var image = pixels.ToTensor();
                 return EditSession.Fit(options.Generator, options.Dissection, image, options.Paint, options.Perceptual,
                     new GanSharp.Diagnostics.SyncProgress<string>(s => session.Status = s), cancel);
-            }, context.RequestAborted, Queued(session));
+            }, job, Queued(session));
             session.Reset(edit, (header.Width, header.Height), note);
             await context.Response.WriteAsJsonAsync(new
             {
@@ -224,7 +225,7 @@ sealed class StudioApi(StudioOptions options, StudioSessions sessions, StudioJob
             _ => throw StudioProblem.BadRequest($"unknown action '{Clip(body.Action!)}'; use insert or remove"),
         };
         using var mask = StudioMasks.Read(body, Height, Width, options.MaxImageSide);
-        var cancel = full ? context.RequestAborted : session.NewPreview(context.RequestAborted);
+        var cancel = session.NewJob(context.RequestAborted);
         await session.Gate.WaitAsync(cancel);
         try
         {
@@ -267,7 +268,8 @@ sealed class StudioApi(StudioOptions options, StudioSessions sessions, StudioJob
         if (task is not ("inpaint" or "colorize" or "denoise"))
             throw StudioProblem.NotFound($"unknown restoration '{Clip(task)}'", "use inpaint, colorize or denoise");
         using var hole = task == "inpaint" ? StudioMasks.Read(await ReadJsonAsync<EditRequest>(context), Height, Width, options.MaxImageSide) : null; // 1 = to restore
-        await session.Gate.WaitAsync(context.RequestAborted);
+        var job = session.NewJob(context.RequestAborted);
+        await session.Gate.WaitAsync(job);
         try
         {
             if (session.Edit == null) throw StudioProblem.BadRequest("no image: upload one first (POST /api/images)");
@@ -291,7 +293,7 @@ sealed class StudioApi(StudioOptions options, StudioSessions sessions, StudioJob
                     new InversionOptions(Space: LatentSpace.WPlus, Steps: p.InvertSteps, PerceptualWeight: p.PerceptualWeight, Seed: p.Seed),
                     perceptual: options.Perceptual, cancel: c);
                 return r.Restored.clamp(-1, 1).MoveToOuterDisposeScope();
-            }, context.RequestAborted, Queued(session));
+            }, job, Queued(session));
             session.SetPending(null);
             session.Commit(result, options.MaxHistory);
             context.Response.Headers["X-Elapsed-Ms"] = clock.Elapsed.TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture);

@@ -96,8 +96,11 @@ public sealed class StudioSession : IDisposable
     internal bool Undo() { if (Index == 0) return false; Index--; return true; }
     internal bool Redo() { if (Index >= History.Count - 1) return false; Index++; return true; }
 
-    /// <summary>A token for a new preview; cancels the previous preview of this session if it is still waiting.</summary>
-    internal CancellationToken NewPreview(CancellationToken request)
+    /// <summary>
+    /// A token for a new heavy job of this session (upload, preview, render, restore); cancels the previous one, whether it
+    /// still waits or runs (fits and restorations stop at their next step; its request answers 409).
+    /// </summary>
+    internal CancellationToken NewJob(CancellationToken request)
     {
         var next = CancellationTokenSource.CreateLinkedTokenSource(request);
         var old = Interlocked.Exchange(ref preview, next);

@@ -46,11 +46,11 @@ public class StudioPartsTests
     }
 
     [Fact]
-    public async Task AWaitingPreviewIsCancelledByTheNextOne()
+    public async Task AJobIsCancelledByTheSessionsNextOne()
     {
         var s = new StudioSessions(4, TimeSpan.FromMinutes(1)).GetOrCreate(new DefaultHttpContext().Request);
-        var first = s.NewPreview(CancellationToken.None);
-        var second = s.NewPreview(CancellationToken.None);
+        var first = s.NewJob(CancellationToken.None);
+        var second = s.NewJob(CancellationToken.None);
         Assert.True(first.IsCancellationRequested);
         Assert.False(second.IsCancellationRequested);
         using var jobs = new StudioJobs(1, 4);
