@@ -72,6 +72,7 @@ public static class StudioServer
         app.MapGet("/api/concepts", () => Results.Json(api.Concepts(), Json));
         app.MapPost("/api/images", api.UploadAsync);
         app.MapGet("/api/session", api.SessionInfo);
+        app.MapPost("/api/session", api.StartSession);
         app.MapPost("/api/edit/preview", (HttpContext c) => api.EditAsync(c, full: false));
         app.MapPost("/api/edit/render", (HttpContext c) => api.EditAsync(c, full: true));
         app.MapPost("/api/edit/apply", api.ApplyAsync);
@@ -105,7 +106,7 @@ public static class StudioServer
                 BadHttpRequestException b => (b.StatusCode, "Bad request", "the request could not be read", null),
                 InvalidDataException => (413, "Request too large", "the multipart body is larger than the server accepts or malformed", null),
                 OperationCanceledException when context.RequestAborted.IsCancellationRequested => (499, "Client closed request", "the request was cancelled", null),
-                OperationCanceledException => (409, "Superseded", "a newer edit of this session replaced this one", null),
+                OperationCanceledException => (409, "Superseded", "a newer request of this session (upload, edit or restore) replaced this one", null),
                 _ => (500, "Internal error", "the server failed to handle the request; see its log", null),
             };
             if (status == 500) log.LogError(e, "request {Method} {Path} failed", context.Request.Method, context.Request.Path);
@@ -172,7 +173,7 @@ sealed class StudioApi(StudioOptions options, StudioSessions sessions, StudioJob
             : $"the image is {header.Width}×{header.Height}; it was centre-cropped and resized to the model's {shape.Width}×{shape.Height}";
 
         var session = sessions.GetOrCreate(request);
-        context.Response.Cookies.Append(StudioSessions.CookieName, session.Id, new CookieOptions { HttpOnly = true, SameSite = SameSiteMode.Strict, Path = "/" });
+        SetCookie(context, session);
         var job = session.NewJob(context.RequestAborted);
         await session.Gate.WaitAsync(job);
         try
@@ -204,12 +205,22 @@ sealed class StudioApi(StudioOptions options, StudioSessions sessions, StudioJob
         }
     }
 
-    public object SessionInfo(HttpContext context)
+    /// <summary>The request's session, or a new one (cookie set), so that the page can follow its first upload's progress.</summary>
+    public object StartSession(HttpContext context)
     {
-        var s = sessions.Get(context.Request);
-        // Read without the gate: a fit may hold it for seconds while the page polls the status.
-        return new { session = s.Id, status = s.Status, hasImage = s.Edit != null, note = s.Note, undo = s.UndoCount, redo = s.RedoCount, pending = s.Pending is not null };
+        var s = sessions.GetOrCreate(context.Request);
+        SetCookie(context, s);
+        return SessionInfo(s);
     }
+
+    static void SetCookie(HttpContext context, StudioSession session) =>
+        context.Response.Cookies.Append(StudioSessions.CookieName, session.Id, new CookieOptions { HttpOnly = true, SameSite = SameSiteMode.Strict, Path = "/" });
+
+    public object SessionInfo(HttpContext context) => SessionInfo(sessions.Get(context.Request));
+
+    static object SessionInfo(StudioSession s) =>
+        // Read without the gate: a fit may hold it for seconds while the page polls the status.
+        new { session = s.Id, status = s.Status, hasImage = s.Edit != null, note = s.Note, undo = s.UndoCount, redo = s.RedoCount, pending = s.Pending is not null };
 
     public async Task EditAsync(HttpContext context, bool full)
     {

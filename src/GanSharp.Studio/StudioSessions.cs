@@ -57,7 +57,7 @@ public sealed class StudioSession : IDisposable
     internal Tensor Current => History[Index];
 
     internal int UndoCount => Index;
-    internal int RedoCount => History.Count - 1 - Index;
+    internal int RedoCount => Math.Max(0, History.Count - 1 - Index);
 
     /// <summary>Replaces the photo and editor (disposing the old ones) and resets the history.</summary>
     internal void Reset(EditSession edit, (int Width, int Height) sourceSize, string? note)

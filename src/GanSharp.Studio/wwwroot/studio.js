@@ -70,8 +70,8 @@
       box.appendChild(b);
     }
     select(concepts.find((c) => c.name === "yellow") ? "yellow" : concepts[0].name);
-    // A session from before (cookie) is resumed.
-    const s = await fetch("/api/session");
+    // A session from before (cookie) is resumed; otherwise one is started, so that the first upload's progress shows.
+    const s = await fetch("/api/session", { method: "POST" });
     if (s.ok) { const info = await s.json(); if (info.hasImage) { state.hasImage = true; enable(); await loadBefore(); await refreshResult(); status("Session resumed. Paint a region."); } }
   }
   function select(name) {

@@ -111,6 +111,16 @@ public class StudioApiTests : IClassFixture<StudioFixture>
         using var state = JsonDocument.Parse(await c.GetStringAsync("/api/session"));
         Assert.Equal(2, state.RootElement.GetProperty("undo").GetInt32());
         Assert.True(state.RootElement.GetProperty("hasImage").GetBoolean());
+        // POST /api/session returns the same session; without one it starts a new one, with no image yet.
+        using var same = JsonDocument.Parse(await (await c.PostAsync("/api/session", null)).Content.ReadAsStringAsync());
+        Assert.Equal(id, same.RootElement.GetProperty("session").GetString());
+        var started = await f.Client().PostAsync("/api/session", null);
+        using var fresh = JsonDocument.Parse(await started.Content.ReadAsStringAsync());
+        Assert.NotEqual(id, fresh.RootElement.GetProperty("session").GetString());
+        Assert.False(fresh.RootElement.GetProperty("hasImage").GetBoolean());
+        Assert.Equal(0, fresh.RootElement.GetProperty("redo").GetInt32());
+        Assert.Contains(started.Headers.GetValues("Set-Cookie"), v => v.StartsWith(StudioSessions.CookieName + "=", StringComparison.Ordinal));
+        await StudioFixture.Problem(await f.Client(fresh.RootElement.GetProperty("session").GetString()).GetAsync("/api/result.png"), 400); // no image yet
     }
 
     [Fact]
