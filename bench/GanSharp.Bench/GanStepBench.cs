@@ -6,6 +6,7 @@ using GanSharp.Methods.Synthesis.Gan;
 using GanSharp.Models;
 using GanSharp.Platform;
 using GanSharp.Training;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace GanSharp.Bench;
@@ -18,7 +19,7 @@ namespace GanSharp.Bench;
 /// </summary>
 public static class GanStepBench
 {
-    /// <summary>Options: <c>--arch dcgan|stylegan --size 28 --channels 1 --width 32 --latent 64 --batch 64 --steps 10 --loss ns --paths safe,onednn,fast</c>.</summary>
+    /// <summary>Options: <c>--arch dcgan|stylegan --size 28 --channels 1 --width 32 --latent 64 --batch 64 --steps 10 --loss ns --paths safe,onednn,fast --device cpu|cuda</c> (on cuda one row: the device).</summary>
     public static int Run(string[] args)
     {
         string Arg(string name, string fallback)
@@ -32,15 +33,23 @@ public static class GanStepBench
         int batch = Int("--batch", 64), steps = Int("--steps", 10);
         var loss = Arg("--loss", "ns") switch { "wgan-gp" => AdversarialLoss.WganGp, "hinge" => AdversarialLoss.Hinge, _ => AdversarialLoss.NonSaturating };
         double r1 = double.Parse(Arg("--r1", "0"), CultureInfo.InvariantCulture);
-        var paths = Arg("--paths", "safe,onednn,fast").Split(',');
+        var report0 = TorchRuntime.EnsureInitialized();
+        var device = TorchRuntime.ResolveDevice(Arg("--device", "cpu"));
+        // On an accelerator the convolution-path switches (CPU-only) do not apply: one row, named after the device.
+        var paths = device.type == DeviceType.CPU ? Arg("--paths", "safe,onednn,fast").Split(',') : new[] { device.ToString() };
         bool csv = args.Contains("--csv");
-        var report = TorchRuntime.EnsureInitialized();
+        var report = report0;
         var shape = new ImageShape(channels, size, size);
         var architecture = GanArchitecture.Default(arch, shape, loss, width, latent);
+        // Real images only feed D; the timing does not depend on them. Installed data when present, else the bundled samples, tiled to the batch.
         IImageDataset data = channels == 1 && size == 28 && FashionMnist.IsAvailable()
             ? FashionMnist.Load()
-            : DatasetResolver.Resolve(channels == 1 ? "fashion-mnist" : "emoji:google", new DatasetResolveOptions(size, channels == 1 ? Imaging.ImageMode.Gray : Imaging.ImageMode.Rgb));
-        using var loader = new DataLoader(data, new DataLoaderOptions(batch, Seed: 1, DropLast: true));
+            : channels == 3 && EmojiFetcher.IsCached(EmojiStyle.Google)
+                ? DatasetResolver.Resolve("emoji:google", new DatasetResolveOptions(size, Imaging.ImageMode.Rgb))
+                : DatasetResolver.Resolve(channels == 1 ? "bundled:fashion-mnist" : "bundled:emoji:google", new DatasetResolveOptions(size,
+                    channels == 1 ? Imaging.ImageMode.Gray : Imaging.ImageMode.Rgb, BundledRoot: Path.Combine(Arg("--assets", Environment.GetEnvironmentVariable("GANSHARP_ASSETS") ?? "assets"), "samples")));
+        var tiled = data.Count >= batch ? data : new Subset(data, Enumerable.Range(0, batch).Select(i => i % data.Count).ToArray());
+        using var loader = new DataLoader(tiled, new DataLoaderOptions(batch, Seed: 1, DropLast: true));
         using var fixedBatch = loader.Next();
         if (!csv)
         {
@@ -52,8 +61,11 @@ public static class GanStepBench
         foreach (var path in paths)
         {
             string note = "";
-            switch (path)
+            switch (device.type == DeviceType.CPU ? path : "device")
             {
+                case "device":
+                    note = $"{device}, TF32 {(backends.cudnn.allow_tf32 ? "allowed" : "off")} for convolutions";
+                    break;
                 case "safe":
                     TorchRuntime.UseSafeConvolutions();
                     note = "oneDNN off (the numerics check's choice here)";
@@ -76,8 +88,8 @@ public static class GanStepBench
                     throw new ArgumentException($"unknown path {path}");
             }
             manual_seed(1);
-            using var method = architecture.CreateMethod(new GanOptions(loss, R1Gamma: r1).Validate(), CPU);
-            var ctx = new StepContext(CPU, new Generator(1));
+            using var method = architecture.CreateMethod(new GanOptions(loss, R1Gamma: r1).Validate(), device);
+            var ctx = new StepContext(device, new Generator(1));
             var times = new List<double>();
             for (int s = 0; s < steps + 2; s++)
             {
@@ -88,9 +100,9 @@ public static class GanStepBench
             }
             times.Sort();
             Emit(path, times[times.Count / 2], note);
-            LibTorchSwitches.MkldnnEnabled = report.MkldnnEnabled;
+            if (device.type == DeviceType.CPU) LibTorchSwitches.MkldnnEnabled = report.MkldnnEnabled;
         }
-        TorchRuntime.UseSafeConvolutions();
+        if (device.type == DeviceType.CPU) TorchRuntime.UseSafeConvolutions();
         return 0;
 
         void Emit(string path, double seconds, string note)

@@ -12,6 +12,8 @@ var benches = new Dictionary<string, Func<string[], int>>
     ["editing"] = EditingBench.Run,
     ["metric-validity"] = MetricValidityBench.Run,
     ["studio-load"] = StudioLoadBench.Run,
+    ["translation"] = TranslationBench.Run,
+    ["device-agreement"] = DeviceAgreementBench.Run,
 };
 if (args.Length == 0 || !benches.TryGetValue(args[0], out var run))
 {

@@ -45,34 +45,40 @@ def main():
     p.add_argument("--batch", type=int, default=64)
     p.add_argument("--steps", type=int, default=10)
     p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--device", default="cpu", help="cpu (both oneDNN settings) or cuda (one row; loss.item() per step, as GanSharp logs)")
     p.add_argument("--real", help="optional .npy of real images [N, C, H, W] in [-1, 1] (else uniform noise)")
     a = p.parse_args()
     torch.set_num_threads(a.threads)
-    for path, mkldnn in (("safe", False), ("onednn", True)):
-        torch.backends.mkldnn.enabled = mkldnn
+    dev = torch.device(a.device)
+    settings = (("safe", False), ("onednn", True)) if dev.type == "cpu" else ((a.device, None),)
+    for path, mkldnn in settings:
+        if mkldnn is not None:
+            torch.backends.mkldnn.enabled = mkldnn
         torch.manual_seed(1)
         g, d = dcgan(a.size, a.channels, a.width, a.latent)
+        g, d = g.to(dev), d.to(dev)
         g_ema = copy.deepcopy(g).requires_grad_(False)
         opt_g = torch.optim.Adam(g.parameters(), lr=2e-4, betas=(0.5, 0.999))
         opt_d = torch.optim.Adam(d.parameters(), lr=2e-4, betas=(0.5, 0.999))
-        real = (torch.from_numpy(np.load(a.real))[: a.batch] if a.real else torch.rand(a.batch, a.channels, a.size, a.size) * 2 - 1)
+        real = (torch.from_numpy(np.load(a.real))[: a.batch] if a.real else torch.rand(a.batch, a.channels, a.size, a.size) * 2 - 1).to(dev)
         times = []
         for step in range(a.steps + 2):
             t0 = time.perf_counter()
             opt_d.zero_grad()
             with torch.no_grad():
-                fake = g(torch.randn(a.batch, a.latent))
+                fake = g(torch.randn(a.batch, a.latent).to(dev))
             loss_d = F.softplus(-d(real)).mean() + F.softplus(d(fake)).mean()
             loss_d.backward()
             opt_d.step()
             opt_g.zero_grad()
-            loss_g = F.softplus(-d(g(torch.randn(a.batch, a.latent)))).mean()
+            loss_g = F.softplus(-d(g(torch.randn(a.batch, a.latent).to(dev)))).mean()
             loss_g.backward()
             opt_g.step()
             with torch.no_grad():
                 beta = min(0.999, (1 + step) / (10 + step))
                 for pe, pg in zip(g_ema.parameters(), g.parameters()):
                     pe.lerp_(pg, 1 - beta)
+            loss_d.item(), loss_g.item()  # GanSharp logs both every step; this also waits for the GPU
             if step >= 2:
                 times.append(time.perf_counter() - t0)
         print(f"pytorch,{path},{float(np.median(times)):.4f}")

@@ -93,14 +93,17 @@ public static class AnomalyCommand
         var images = new Option<string>("--images") { Description = "An image file or a folder of images (png, jpg, bmp, webp, gif)", Required = true };
         var output = new Option<string>("--out", "-o") { Description = "Output folder", Required = true };
         var batch = new Option<int>("--batch") { Description = "Images per scoring batch", DefaultValueFactory = _ => 32 };
-        foreach (var o in new Option[] { model, images, output, batch }) cmd.Options.Add(o);
+        var shardOpt = ShardOption.Create();
+        foreach (var o in new Option[] { model, images, output, batch, shardOpt }) cmd.Options.Add(o);
         var compute = ComputeOptions.AddTo(cmd);
         cmd.SetAction((parse, cancel) =>
         {
             var device = compute.Apply(parse);
             var opened = AnomalyModel.Open(parse.GetValue(model)!);
             var shape = opened.Info.Image;
-            var files = ListImages(parse.GetValue(images)!);
+            var shard = ShardOption.Read(parse, shardOpt);
+            var listed = ImageFiles.List(parse.GetValue(images)!, "--images", shard);
+            var files = listed.Select(p => p.File).ToList();
             var readOptions = new ImageReadOptions(Mode: ImageModes.FromChannels(shape.Channels)).WithSize(shape.Width, shape.Height);
             var tensors = new List<Tensor>();
             foreach (var file in files)
@@ -130,7 +133,7 @@ public static class AnomalyCommand
             var rows = new List<ScoreRow>();
             for (int i = 0; i < files.Count; i++)
             {
-                string stem = $"{i:D4}-{Sanitize(Path.GetFileNameWithoutExtension(files[i]))}.png";
+                string stem = $"{listed[i].Position:D4}-{Sanitize(Path.GetFileNameWithoutExtension(files[i]))}.png"; // position in the whole folder: shards merge
                 var overlay = HeatMap.Overlay(x.narrow(0, i, 1).cpu(), allMaps.narrow(0, i, 1), max: max); // [1, 3, H, W]
                 var pair = cat(new[] { ColorOps.GrayToRgb(x.narrow(0, i, 1).cpu()), overlay }); // [2, 3, H, W]
                 SampleGrid.WritePng(pair, Path.Combine(outDir, "heatmaps", stem), new GridOptions(Columns: 2, Scale: Math.Max(1, 112 / shape.Height)));
@@ -138,7 +141,7 @@ public static class AnomalyCommand
                 rows.Add(new ScoreRow(files[i], scores[i].ToString("R", CultureInfo.InvariantCulture), flag, "heatmaps/" + stem));
             }
             // RFC 4180 (CsvHelper): a file name with a comma, a quote or a line break is quoted, so every row stays one record.
-            AtomicFile.Write(Path.Combine(outDir, "scores.csv"), stream =>
+            AtomicFile.Write(Path.Combine(outDir, $"scores{shard.Suffix}.csv"), stream =>
             {
                 using var csv = CsvHelper.CsvWriter.Create(stream, new CsvHelper.CsvWriterOptions(), true);
                 foreach (var field in new[] { "file", "score", "anomalous", "heatmap" }) csv.WriteField(field);
@@ -153,7 +156,7 @@ public static class AnomalyCommand
             for (int i = 0; i < files.Count; i++)
                 table.AddRow(Markup.Escape(Path.GetFileName(files[i])), F(scores[i], "0.####"), threshold is double t ? (scores[i] > t ? "yes" : "no") : "-");
             ctx.Console.Write(table);
-            ctx.Output.WriteLine($"{opened.Info.Method} model, threshold {(threshold is double th ? F(th, "0.####") : "none")}; wrote {Path.Combine(outDir, "scores.csv")} and {files.Count} heat maps");
+            ctx.Output.WriteLine($"{opened.Info.Method} model, threshold {(threshold is double th ? F(th, "0.####") : "none")}; wrote {Path.Combine(outDir, $"scores{shard.Suffix}.csv")} and {files.Count} heat maps");
             return Task.FromResult(ExitCodes.Ok);
         });
         return cmd;
@@ -207,18 +210,6 @@ public static class AnomalyCommand
             return Task.FromResult(ExitCodes.Ok);
         });
         return cmd;
-    }
-
-    static readonly string[] Extensions = { ".png", ".jpg", ".jpeg", ".bmp", ".webp", ".gif" };
-
-    static List<string> ListImages(string path)
-    {
-        if (File.Exists(path)) return new List<string> { path };
-        if (!Directory.Exists(path)) throw new GanSharpException($"--images {path}: no such file or folder");
-        var files = Directory.EnumerateFiles(path).Where(f => Extensions.Contains(Path.GetExtension(f).ToLowerInvariant()))
-            .OrderBy(f => f, StringComparer.Ordinal).ToList();
-        if (files.Count == 0) throw new GanSharpException($"--images {path}: the folder holds no images ({string.Join(", ", Extensions)})");
-        return files;
     }
 
     static string Sanitize(string s) => new(s.Select(ch => char.IsLetterOrDigit(ch) || ch is '-' or '_' ? ch : '_').ToArray());

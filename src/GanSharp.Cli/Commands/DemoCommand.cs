@@ -72,6 +72,7 @@ public static class DemoSections
         new GanDemoSection(),
         new InversionDemoSection(),
         new EditingDemoSection(),
+        new TranslationDemoSection(),
         new AnomalyDemoSection(),
     };
 }

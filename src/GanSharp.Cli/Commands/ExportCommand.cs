@@ -5,7 +5,7 @@ namespace GanSharp.Cli.Commands;
 
 /// <summary>
 /// <c>gansharp export</c>: a slim copy of a checkpoint: for a GAN the EMA generator + discriminator; for any other method
-/// (encoder, PadInv, anomaly detectors) its networks; never the optimiser or resume state.
+/// (encoder, PadInv, anomaly detectors) its networks, for a translator its two generators; never the optimiser or resume state.
 /// </summary>
 public static class ExportCommand
 {
@@ -34,7 +34,14 @@ public static class ExportCommand
         return cmd;
     }
 
-    /// <summary>The networks a method's checkpoint needs for use (the rest trained alongside): PadInv keeps its encoder only.</summary>
-    static IReadOnlyCollection<string>? UsedModules(string method) =>
-        method == Methods.Inversion.PadInv.PadInvMethod.MethodName ? new[] { "encoder" } : null;
+    /// <summary>
+    /// The networks a method's checkpoint needs for use (the rest trained alongside): PadInv keeps its encoder only;
+    /// a translator (CycleGAN, U-GAT-IT) its two generators, without discriminators and history pools.
+    /// </summary>
+    static IReadOnlyCollection<string>? UsedModules(string method) => method switch
+    {
+        Methods.Inversion.PadInv.PadInvMethod.MethodName => new[] { "encoder" },
+        Methods.Translation.CycleGan.CycleGanMethod.MethodName or Methods.Translation.UGatIt.UGatItMethod.MethodName => new[] { "g_ab", "g_ba" },
+        _ => null,
+    };
 }

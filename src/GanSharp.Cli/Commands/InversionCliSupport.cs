@@ -14,8 +14,8 @@ namespace GanSharp.Cli.Commands;
 /// <summary>The options <c>gansharp invert</c> and <c>gansharp restore</c> share, and their image and feature loading.</summary>
 public sealed class InversionCliOptions
 {
-    /// <summary>File extensions read from an image folder.</summary>
-    public static readonly string[] ImageExtensions = { ".png", ".jpg", ".jpeg", ".bmp", ".webp", ".gif" };
+    /// <summary>--shard K/N.</summary>
+    public Option<string?> Shard { get; } = ShardOption.Create();
 
     /// <summary>--generator.</summary>
     public Option<string> Generator { get; } = new("--generator", "-g") { Description = "GAN checkpoint folder, run folder, or latest", Required = true };
@@ -59,7 +59,7 @@ public sealed class InversionCliOptions
     public static InversionCliOptions AddTo(Command command, string defaultMethod = "single")
     {
         var o = new InversionCliOptions(defaultMethod);
-        foreach (var option in new Option[] { o.Generator, o.Method, o.Space, o.Codes, o.Layer, o.Steps, o.LearningRate, o.Features, o.PerceptualWeight, o.LatentPrior, o.Seed, o.Batch, o.Resize, o.Output, o.Assets })
+        foreach (var option in new Option[] { o.Generator, o.Method, o.Space, o.Codes, o.Layer, o.Steps, o.LearningRate, o.Features, o.PerceptualWeight, o.LatentPrior, o.Seed, o.Batch, o.Resize, o.Output, o.Assets, o.Shard })
             command.Options.Add(option);
         return o;
     }
@@ -117,15 +117,9 @@ public sealed class InversionCliOptions
     /// (RGB → luma for gray generators, gray repeated for RGB ones); a size other than the generator's is refused unless
     /// <paramref name="resize"/> (centre crop + scale). Returns the images <c>[N, C, H, W]</c> and their names.
     /// </summary>
-    public static (Tensor Images, IReadOnlyList<string> Names) ReadImages(string path, ImageShape shape, bool resize, string option)
+    public static (Tensor Images, IReadOnlyList<string> Names) ReadImages(string path, ImageShape shape, bool resize, string option, Shard? shard = null)
     {
-        string[] files;
-        if (Directory.Exists(path))
-            files = Directory.GetFiles(path).Where(f => ImageExtensions.Contains(Path.GetExtension(f).ToLowerInvariant()))
-                .OrderBy(f => f, StringComparer.Ordinal).ToArray();
-        else if (File.Exists(path)) files = new[] { path };
-        else throw new GanSharpException($"{option} {path}: no such file or folder");
-        if (files.Length == 0) throw new GanSharpException($"{option} {path}: the folder has no images ({string.Join(", ", ImageExtensions)})");
+        var files = ImageFiles.List(path, option, shard).Select(p => p.File).ToArray();
         var images = new List<Tensor>();
         foreach (var f in files)
         {

@@ -34,7 +34,8 @@ public static class InvertCommand
             var g = GanCheckpoint.Open(generatorPath).LoadGenerator(device);
             string methodName = parse.GetValue(o.Method)!.Trim().ToLowerInvariant();
             bool encoderBased = methodName is "encoder" or "hybrid" or "padinv";
-            var (x, names) = InversionCliOptions.ReadImages(parse.GetValue(images)!, g.Output, parse.GetValue(o.Resize), "--images");
+            var shard = ShardOption.Read(parse, o.Shard);
+            var (x, names) = InversionCliOptions.ReadImages(parse.GetValue(images)!, g.Output, parse.GetValue(o.Resize), "--images", shard);
             var phi = o.ReadPerceptual(parse, g, device, ctx.Output);
             var outDir = parse.GetValue(o.Output)!;
             Directory.CreateDirectory(outDir);
@@ -85,12 +86,12 @@ public static class InvertCommand
             if (alphas is not null) tensors["alphas"] = alphas;
             var info = new LatentFileInfo(LatentFile.FormatName, 1, options.Space.Name(), methodName, codes.shape, layer,
                 Path.GetFullPath(generatorPath), names, new Dictionary<string, string>());
-            var latents = LatentFile.Write(Path.Combine(outDir, "latents.json"), info, tensors);
+            var latents = LatentFile.Write(Path.Combine(outDir, $"latents{shard.Suffix}.json"), info, tensors);
 
             var psnr = ImageQuality.Psnr(recon, x).data<float>().ToArray();
             var captions = names.SelectMany((n, i) => new[] { n, string.Create(CultureInfo.InvariantCulture, $"{psnr[i]:0.0} dB") }).ToList();
             var pairs = stack(new[] { x, recon.clamp(-1, 1) }, 1).flatten(0, 1); // [2N, C, H, W]: input, reconstruction
-            var comparison = Path.Combine(outDir, "comparison.png");
+            var comparison = Path.Combine(outDir, $"comparison{shard.Suffix}.png");
             SampleGrid.WritePng(pairs, comparison, new GridOptions(Columns: Math.Min(8, 2 * names.Count), Scale: InversionCliOptions.GridScale(g.Output),
                 Captions: captions, Title: $"invert ({methodName}, {options.Space.Name()}{(methodName == "encoder" ? "" : $", {options.Steps} steps")}): input | reconstruction"));
             ctx.Output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"inverted {names.Count} image(s); mean PSNR {psnr.Average():0.00} dB"));

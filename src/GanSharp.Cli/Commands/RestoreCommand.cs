@@ -59,7 +59,8 @@ public static class RestoreCommand
             var degradation = Degradations.Create(t, g.Output, maskTensor, parse.GetValue(scale), parse.GetValue(sigma));
             bool synthesise = !parse.GetValue(observed);
             var readShape = synthesise ? g.Output : degradation.ObservedShape(g.Output);
-            var (inputs, names) = InversionCliOptions.ReadImages(parse.GetValue(image)!, readShape, parse.GetValue(o.Resize), "--image");
+            var shard = ShardOption.Read(parse, o.Shard);
+            var (inputs, names) = InversionCliOptions.ReadImages(parse.GetValue(image)!, readShape, parse.GetValue(o.Resize), "--image", shard);
             var phi = o.ReadPerceptual(parse, g, device, ctx.Output);
             // Fitted before the optimisation, so that a bad --baseline-data fails fast.
             var baseline = Baseline(degradation, parse.GetValue(baselineData)!, checkpoint, g, parse.GetValue(o.Assets), parse.GetValue(o.Seed), ctx.Output);
@@ -88,7 +89,7 @@ public static class RestoreCommand
                 captions.Add(synthesise ? Db(ImageQuality.Psnr(restored[i..(i + 1)], inputs[i..(i + 1)])) : "restored");
                 if (synthesise) captions.Add(names[i]);
             }
-            var comparison = Path.Combine(outDir, "comparison.png");
+            var comparison = Path.Combine(outDir, $"comparison{shard.Suffix}.png");
             string header = (synthesise ? "degraded" : "input") + (classical is null ? "" : $" | {baseline!.Name}") + $" | {method.Name()}" + (synthesise ? " | truth (PSNR)" : "");
             SampleGrid.WritePng(stack(columns.ToArray(), 1).flatten(0, 1), comparison, new GridOptions(Columns: columns.Count, Scale: InversionCliOptions.GridScale(g.Output),
                 Captions: captions, Title: $"{degradation.Name}: {header}"));

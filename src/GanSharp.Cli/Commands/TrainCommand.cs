@@ -67,10 +67,11 @@ public static class TrainCommand
         var nan = new Option<string>("--nan") { Description = "On NaN/Inf: rollback (to the last checkpoint) or stop", DefaultValueFactory = _ => "rollback" };
         var dryRun = new Option<bool>("--dry-run") { Description = "Print the resolved configuration and exit" };
         var assets = new Option<string?>("--assets") { Description = "Bundled assets folder (for bundled: data)" };
+        var divergeOpt = new Option<double>("--diverge-above") { Description = "Treat a loss whose magnitude exceeds this as divergence, handled like NaN by --nan (0: off)", DefaultValueFactory = _ => TrainingOptions.DefaultDivergeAbove };
         var overrideOpt = new Option<bool>("--override") { Description = "With --resume: train with settings that differ from the resumed run's (they are listed and recorded in the run folder)" };
         var augment = new Option<string?>("--augment") { Description = "Differentiable augmentation of D's inputs (DiffAugment): color,translation,cutout | all | none" };
         var conv = ConvPathOption.Create();
-        foreach (var o in new Option[] { preset, data, arch, loss, size, gray, width, latent, steps, batch, lr, critic, r1, ema, seed, sampleEvery, checkpointEvery, desc, runs, resume, nan, dryRun, assets, conv, beta1, beta2, augment, overrideOpt })
+        foreach (var o in new Option[] { preset, data, arch, loss, size, gray, width, latent, steps, batch, lr, critic, r1, ema, seed, sampleEvery, checkpointEvery, desc, runs, resume, nan, dryRun, assets, conv, beta1, beta2, augment, overrideOpt, divergeOpt })
             cmd.Options.Add(o);
         var compute = ComputeOptions.AddTo(cmd);
         cmd.SetAction((parse, cancel) =>
@@ -112,7 +113,8 @@ public static class TrainCommand
                 Beta1: settings.Beta1, Beta2: settings.Beta2, R1Gamma: settings.R1Gamma ?? 0, EmaBeta: settings.EmaBeta ?? 0.999,
                 Augment: DiffAugment.Parse(settings.Augment)).Validate();
             var training = new TrainingOptions(Steps: settings.Steps!.Value, BatchSize: settings.Batch!.Value, Seed: settings.Seed!.Value,
-                SampleEvery: settings.SampleEvery!.Value, CheckpointEvery: settings.CheckpointEvery!.Value, Nan: nanPolicy).Validate();
+                SampleEvery: settings.SampleEvery!.Value, CheckpointEvery: settings.CheckpointEvery!.Value, Nan: nanPolicy,
+                DivergeAbove: parse.GetValue(divergeOpt)).Validate();
             var architecture = GanArchitecture.Default(settings.Arch!, shape, options.Loss, settings.Width, settings.Latent);
             // Before seeding: the check builds its own networks from the global stream.
             if (!parse.GetValue(dryRun))
@@ -131,7 +133,7 @@ public static class TrainCommand
             ctx.Error.WriteLine($"run folder: {run.Path}");
             if (overrides.Count > 0)
             {
-                File.AppendAllText(Path.Combine(run.Path, "overrides.txt"), $"{DateTime.UtcNow:O} resumed from {resumePoint!.CheckpointPath} with: {string.Join("; ", overrides)}\n");
+                SettingsChanges.Record(run.Path, resumePoint!.CheckpointPath, overrides);
                 ctx.Error.WriteLine("overriding the resumed run's settings: " + string.Join("; ", overrides));
             }
             var result = TrainingProgressView.Run(ctx, $"gan/{settings.Arch}/{options.Loss}", training.Steps,

@@ -67,9 +67,10 @@ public static class TranslateCommands
         var desc = new Option<string?>("--desc") { Description = "Run folder description" };
         var runs = new Option<string>("--runs") { Description = "Folder of run folders", DefaultValueFactory = _ => "runs" };
         var resume = new Option<string?>("--resume") { Description = "latest, a run folder or a checkpoint" };
+        var overrideOpt = new Option<bool>("--override") { Description = "With --resume: train with settings that differ from the resumed run's (they are listed and recorded in the run folder); --steps may change without it (the linear decay then spans the new total)" };
         var dryRun = new Option<bool>("--dry-run") { Description = "Print the resolved configuration and exit" };
         var assets = new Option<string?>("--assets") { Description = "Bundled assets folder (for bundled: data)" };
-        foreach (var o in new Option[] { method, light, preset, a, b, size, steps, width, blocks, batch, lr, cycle, identity, pool, seed, sampleEvery, checkpointEvery, desc, runs, resume, dryRun, assets })
+        foreach (var o in new Option[] { method, light, preset, a, b, size, steps, width, blocks, batch, lr, cycle, identity, pool, seed, sampleEvery, checkpointEvery, desc, runs, resume, overrideOpt, dryRun, assets })
             cmd.Options.Add(o);
         var compute = ComputeOptions.AddTo(cmd);
         cmd.SetAction((parse, cancel) =>
@@ -79,6 +80,7 @@ public static class TranslateCommands
             // Precedence: defaults < (the resumed run's settings) < preset < flags.
             var settings = TranslateTrainSettings.Defaults;
             if (resumePoint?.RunFolderPath is { } resumedRun) settings = settings.Merge(ReadSettings(resumedRun));
+            var resumedSettings = settings;
             if (parse.GetValue(preset) is { } p)
                 settings = settings.Merge(TranslateTrainSettings.Presets.TryGetValue(p, out var named) ? named
                     : throw new GanSharpException($"--preset {p}: unknown", "use one of: " + string.Join(", ", TranslateTrainSettings.Presets.Keys)));
@@ -88,6 +90,15 @@ public static class TranslateCommands
             string methodName = settings.Method ?? "cyclegan";
             if (!Methods.Contains(methodName)) throw new GanSharpException($"--method {methodName}: unknown translation method", "use one of: " + string.Join(", ", Methods));
             settings = settings with { Method = methodName };
+            IReadOnlyList<string> overrides = Array.Empty<string>();
+            if (resumePoint?.RunFolderPath is not null)
+            {
+                overrides = SettingsChanges.Between(resumedSettings, settings, new HashSet<string>
+                    { nameof(TranslateTrainSettings.Steps), nameof(TranslateTrainSettings.SampleEvery), nameof(TranslateTrainSettings.CheckpointEvery), nameof(TranslateTrainSettings.Description) });
+                if (overrides.Count > 0 && !parse.GetValue(overrideOpt))
+                    throw new GanSharpException("--resume continues the run exactly, but these settings differ from the resumed run's: " + string.Join("; ", overrides),
+                        "drop those flags, or pass --override to train with them (recorded in the run folder's overrides.txt)");
+            }
             if (settings.A is null || settings.B is null)
                 throw new GanSharpException("--a and --b are required (or a --preset that sets them)", "e.g. --a emoji:google:train --b emoji:twitter:train, or --preset cyclegan-emoji");
             if (settings.Size is not (32 or 64)) throw new GanSharpException($"--size {settings.Size}: use 32 or 64");
@@ -111,6 +122,11 @@ public static class TranslateCommands
             using var run = resumePoint?.RunFolderPath is { } existing ? RunFolder.Open(existing)
                 : RunFolder.Create(runsRoot, methodName, settings.Description ?? $"{Slug(settings.A)}-to-{Slug(settings.B)}", runConfig);
             ctx.Error.WriteLine($"run folder: {run.Path}");
+            if (overrides.Count > 0)
+            {
+                SettingsChanges.Record(run.Path, resumePoint!.CheckpointPath, overrides);
+                ctx.Error.WriteLine("overriding the resumed run's settings: " + string.Join("; ", overrides));
+            }
             var result = TrainingProgressView.Run(ctx, $"translate/{methodName} {architecture.Height}px", training.Steps,
                 progress => trainer.Run(run, resumePoint?.CheckpointPath, progress, cancel));
             ctx.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -129,16 +145,17 @@ public static class TranslateCommands
         var direction = new Option<string>("--direction") { Description = "a2b or b2a", DefaultValueFactory = _ => "a2b" };
         var output = new Option<string>("--output", "-o") { Description = "Output folder", Required = true };
         var resize = new Option<bool>("--resize") { Description = "Resize (centre crop + scale) images whose size differs from the model's instead of refusing them" };
-        foreach (var o in new Option[] { checkpoint, images, direction, output, resize }) cmd.Options.Add(o);
+        var shardOpt = ShardOption.Create();
+        foreach (var o in new Option[] { checkpoint, images, direction, output, resize, shardOpt }) cmd.Options.Add(o);
         var compute = ComputeOptions.AddTo(cmd);
         cmd.SetAction((parse, cancel) =>
         {
             var device = compute.Apply(parse);
             var dir = TranslationDirections.Parse(parse.GetValue(direction)!);
-            var loaded = LoadTranslator(parse.GetValue(checkpoint)!, device);
-            using var _disposer = loaded.Owner;
+            using var loaded = Translators.Load(parse.GetValue(checkpoint)!, device);
             var translator = loaded.Translator;
-            var (x, names) = InversionCliOptions.ReadImages(parse.GetValue(images)!, loaded.Image, parse.GetValue(resize), "--images");
+            var shard = ShardOption.Read(parse, shardOpt);
+            var (x, names) = InversionCliOptions.ReadImages(parse.GetValue(images)!, loaded.Image, parse.GetValue(resize), "--images", shard);
             var outDir = parse.GetValue(output)!;
             using var scope = NewDisposeScope();
             var outputs = new List<Tensor>();
@@ -159,7 +176,7 @@ public static class TranslateCommands
             InversionCliOptions.WriteEach(y, names, outDir);
             if (heatMaps.Count > 0) // U-GAT-IT: the generator's CAM attention, scaled per image, white = most attended
                 InversionCliOptions.WriteEach(UGatItMethod.HeatMapImages(cat(heatMaps, 0), (int)loaded.Image.Height), names, Path.Combine(outDir, "attention"));
-            var sheet = Path.Combine(outDir, $"sheet-{dir.Name()}.png");
+            var sheet = Path.Combine(outDir, $"sheet-{dir.Name()}{shard.Suffix}.png");
             if (names.Contains(Path.GetFileNameWithoutExtension(sheet)))
                 sheet = Path.Combine(outDir, $"sheet-{dir.Name()}-{Guid.NewGuid():N}.png");
             var pairs = stack(new[] { x, y }, 1).flatten(0, 1); // [2N, C, H, W]: input, translation
@@ -199,23 +216,6 @@ public static class TranslateCommands
             IdentityWeight = settings.IdentityWeight ?? defaults.IdentityWeight,
         }).Validate();
         return new UGatItMethod(config, options, device, data, seed);
-    }
-
-    /// <summary>A loaded translator, what disposes it, its image shape and the step of its checkpoint.</summary>
-    sealed record LoadedTranslator(ITranslator Translator, IDisposable Owner, ImageShape Image, long Step);
-
-    /// <summary>Loads a CycleGAN or U-GAT-IT checkpoint, whichever it is.</summary>
-    static LoadedTranslator LoadTranslator(string checkpoint, Device device)
-    {
-        var point = RunFolder.Resolve("runs", checkpoint);
-        string method = CheckpointReader.Open(point.CheckpointPath).Manifest.Method;
-        if (method == UGatItMethod.MethodName)
-        {
-            var u = UGatItCheckpoint.Load(checkpoint, device);
-            return new LoadedTranslator(u, u, u.Config.Image, u.Step);
-        }
-        var c = CycleGanCheckpoint.Load(checkpoint, device);
-        return new LoadedTranslator(c, c, c.Config.Image, c.Step);
     }
 
     static string Slug(string spec) => new(spec.Select(ch => char.IsLetterOrDigit(ch) ? ch : '-').ToArray());

@@ -137,7 +137,7 @@ public sealed class CheckpointReader
     {
         ArgumentNullException.ThrowIfNull(module);
         var entry = Require(CheckpointFileKind.Module, name);
-        if (device != null) module.to(device);
+        if (device != null) module.to(Platform.TorchRuntime.Concrete(device));
         string file = PathOf(entry);
         try { module.load(file, strict: true); }
         catch (Exception e) when (e is not GanSharpException and not OutOfMemoryException)

@@ -31,7 +31,7 @@ public static class DatasetResolver
     public const string BundledPrefix = "bundled:";
 
     /// <summary>Accepted forms, for help texts.</summary>
-    public const string Forms = DatasetSpec.Forms + ", bundled:fashion-mnist[:CLASS], bundled:emoji:google|twitter";
+    public const string Forms = DatasetSpec.Forms + ", bundled:fashion-mnist[:CLASS], bundled:emoji:google|twitter[:train|heldout]";
 
     /// <summary>Parses and resolves <paramref name="text"/>.</summary>
     public static IImageDataset Resolve(string text, DatasetResolveOptions? options = null)
@@ -44,9 +44,8 @@ public static class DatasetResolver
         return spec.Kind switch
         {
             DatasetKind.FashionMnist => Resolve(spec with { Split = DatasetSplit.Test }, options, SampleBundle.FashionMnistFolder(root)),
-            DatasetKind.Emoji when spec.Split is not null =>
-                throw new GanSharpException($"{text}: the bundled emoji samples carry a trimmed catalog, so the train/heldout split cannot be computed on them",
-                    $"fetch the full set (`gansharp data fetch emoji:{spec.Argument}`) and use {spec}"),
+            DatasetKind.Emoji when spec.Split is { } split && EmojiStyles.Parse(spec.Argument!) is var style =>
+                ApplyClass(SampleBundle.ApplyEmojiSplit(EmojiDataset.Open(SampleBundle.EmojiFolder(root, style), style, EmojiOptions(options)), split, text), spec),
             DatasetKind.Emoji when EmojiStyles.Parse(spec.Argument!) is var style =>
                 ApplyClass(EmojiDataset.Open(SampleBundle.EmojiFolder(root, style), style, EmojiOptions(options)), spec),
             _ => throw new GanSharpException($"{text}: only fashion-mnist and emoji samples are bundled"),

@@ -56,6 +56,27 @@ public static class SampleBundle
             "Source: Debian package dataset-fashion-mnist. Reproduce: gansharp data bundle --out assets/samples\n");
     }
 
+    /// <summary>The file of a bundled emoji folder that lists its code points held out by <see cref="EmojiSplit"/>, one per line.</summary>
+    public const string HeldOutFileName = "heldout.txt";
+
+    /// <summary>
+    /// The <paramref name="split"/> side of a bundled emoji set, by the <see cref="HeldOutFileName"/> written when the
+    /// samples were bundled (the trimmed catalog cannot compute it).
+    /// </summary>
+    public static EmojiDataset ApplyEmojiSplit(EmojiDataset bundled, DatasetSplit split, string spec)
+    {
+        ArgumentNullException.ThrowIfNull(bundled);
+        var path = Path.Combine(bundled.PackageFolder, HeldOutFileName);
+        if (!File.Exists(path))
+            throw new GanSharpException($"{spec}: {path} is missing, so the bundled samples cannot tell the held-out split",
+                "rebuild the samples with `gansharp data bundle`, or fetch the full set with `gansharp data fetch emoji:STYLE`");
+        var heldOut = File.ReadAllLines(path).Select(l => l.Trim()).Where(l => l.Length > 0).ToHashSet(StringComparer.Ordinal);
+        bool wantHeldOut = split == DatasetSplit.Test;
+        var picked = bundled.Entries.Where(e => EmojiSplit.IsHeldOut(e, heldOut) == wantHeldOut).Select(e => e.Unified).ToArray();
+        if (picked.Length == 0) throw new GanSharpException($"{spec}: no bundled emoji on the {EmojiSplit.Key(split)} side of the split");
+        return bundled.Select(picked, EmojiSplit.Key(split));
+    }
+
     static void WriteEmoji(string root, int count, ulong seed, string? cacheRoot)
     {
         var sets = EmojiStyles.Select(s => EmojiDataset.Download(s, null, cacheRoot)).ToArray();
@@ -82,6 +103,9 @@ public static class SampleBundle
                 File.Copy(Path.Combine(set.ImageFolder, image), Path.Combine(images, image));
             }
             File.WriteAllText(Path.Combine(staging, "emoji.json"), kept.ToJsonString(new JsonSerializerOptions { WriteIndented = false }));
+            // The trimmed catalog cannot tell the held-out split (it needs every code point), so it is written down here.
+            File.WriteAllLines(Path.Combine(staging, HeldOutFileName),
+                EmojiSplit.HeldOutCodePoints(EmojiCatalog.Load(Path.Combine(set.PackageFolder, "emoji.json"))).Where(chosen.Contains));
             foreach (var f in new[] { "LICENSE" })
                 if (File.Exists(Path.Combine(set.PackageFolder, f))) File.Copy(Path.Combine(set.PackageFolder, f), Path.Combine(staging, f));
             File.WriteAllText(Path.Combine(staging, "SOURCE.md"),

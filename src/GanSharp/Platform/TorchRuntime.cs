@@ -192,19 +192,32 @@ public static class TorchRuntime
     {
         EnsureInitialized();
         string s = (spec ?? "auto").Trim().ToLowerInvariant();
-        if (s == "auto") return cuda.is_available() ? CUDA : CPU;
+        if (s == "auto") return cuda.is_available() ? Concrete(CUDA) : CPU;
         if (s == "cpu") return CPU;
         if (s == "cuda" || s.StartsWith("cuda:", StringComparison.Ordinal))
         {
             if (!cuda.is_available())
                 throw new GanSharpException("--device cuda: TorchSharp reports no CUDA device on this machine",
                     "this build uses TorchSharp-cpu; use --device cpu or auto, or rebuild with a TorchSharp CUDA package on a GPU host");
-            if (s == "cuda") return CUDA;
+            if (s == "cuda") return Concrete(CUDA);
             if (!int.TryParse(s.AsSpan(5), out int index) || index < 0 || index >= cuda.device_count())
                 throw new GanSharpException($"--device {spec}: no such CUDA device (found {cuda.device_count()})");
             return new Device(DeviceType.CUDA, index);
         }
         throw new GanSharpException($"--device {spec}: unknown device", "use auto, cpu, cuda or cuda:N");
+    }
+
+    /// <summary>
+    /// The device with an explicit index: <c>cuda</c> (index −1) becomes <c>cuda:0</c>; CPU is returned as it is.
+    /// TorchSharp's <c>Module.to(device)</c> compares device indices, so moving a module that is already on cuda:0
+    /// to an index-less <c>cuda</c> copies every parameter into a new one, and an optimiser made before that move
+    /// keeps updating (and looking up its state by) the old tensors: resuming on a GPU then failed to load the
+    /// optimiser state. Every device GanSharp hands out is concrete.
+    /// </summary>
+    public static Device Concrete(Device device)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        return device.type != DeviceType.CPU && device.index < 0 ? new Device(device.type, 0) : device;
     }
 
     /// <summary>Sets libtorch's intra-op thread count; 0 or null leaves libtorch's default (one per core).</summary>

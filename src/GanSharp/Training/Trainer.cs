@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Diagnostics;
 using System.Text.Json;
 using GanSharp.Checkpoints;
@@ -201,7 +202,11 @@ public sealed class Trainer
     string? FindNonFinite(IReadOnlyDictionary<string, double> scalars, long step)
     {
         foreach (var (name, value) in scalars)
+        {
             if (!double.IsFinite(value)) return $"{name} is {value}";
+            if (options.DivergeAbove > 0 && Math.Abs(value) > options.DivergeAbove)
+                return string.Create(CultureInfo.InvariantCulture, $"{name} is {value:G3}, beyond the divergence bound {options.DivergeAbove:G3} (training diverged)");
+        }
         if ((step + 1) % options.NanCheckEvery != 0) return null;
         using var _ = no_grad();
         foreach (var (net, module) in method.Networks)

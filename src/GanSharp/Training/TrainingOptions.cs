@@ -37,6 +37,10 @@ public enum LrSchedule
 /// <param name="Schedule">Learning-rate schedule.</param>
 /// <param name="DecayFraction">For <see cref="LrSchedule.LinearDecay"/>: the final fraction of steps that decays.</param>
 /// <param name="Prefetch">Batches prepared in the background.</param>
+/// <param name="DivergeAbove">
+/// A logged scalar (loss, score) whose magnitude exceeds this counts as divergence and is handled like a NaN by
+/// <see cref="Nan"/> (stop, or roll back): finite losses of 1e18 otherwise train on to gray noise. 0 turns the check off.
+/// </param>
 public sealed record TrainingOptions(
     long Steps = 1000,
     int BatchSize = 64,
@@ -51,8 +55,12 @@ public sealed record TrainingOptions(
     int NanCheckEvery = 50,
     LrSchedule Schedule = LrSchedule.Constant,
     double DecayFraction = 0.5,
-    int Prefetch = 2)
+    int Prefetch = 2,
+    double DivergeAbove = TrainingOptions.DefaultDivergeAbove)
 {
+    /// <summary>The default divergence bound: far above any loss of a healthy run (U-GAT-IT's weighted CAM terms start near 3e3).</summary>
+    public const double DefaultDivergeAbove = 1e8;
+
     /// <summary>Throws a <see cref="GanSharpException"/> naming the first bad value; returns this.</summary>
     public TrainingOptions Validate()
     {
@@ -63,6 +71,7 @@ public sealed record TrainingOptions(
             throw new GanSharpException("sample/checkpoint intervals, kept checkpoints, rollbacks and prefetch must not be negative");
         if (SampleCount < 1) throw new GanSharpException($"sample count {SampleCount}: must be at least 1");
         if (NanCheckEvery < 1) throw new GanSharpException($"NaN check interval {NanCheckEvery}: must be at least 1");
+        if (!(DivergeAbove >= 0) || double.IsInfinity(DivergeAbove)) throw new GanSharpException($"divergence bound {DivergeAbove}: must be 0 (off) or a positive number");
         if (!(DecayFraction > 0 && DecayFraction <= 1)) throw new GanSharpException($"decay fraction {DecayFraction}: must be in (0, 1]");
         return this;
     }

@@ -31,6 +31,14 @@ public class TranslationCommandTests
         Assert.True(code == ExitCodes.Ok, err);
         Assert.Contains("finished at step 6", output);
         Assert.Single(Directory.GetDirectories(runs));
+        // A changed setting on resume is refused unless --override (then recorded in the run folder).
+        (code, _, err) = await CliTests.Run("train", "translate", "--runs", runs, "--resume", "latest", "--steps", "6", "--lr", "0.001", "--assets", DataCommandTests.Assets, "--device", "cpu", "--threads", "1");
+        Assert.NotEqual(ExitCodes.Ok, code);
+        Assert.Contains("LearningRate", err);
+        Assert.Contains("--override", err);
+        (code, _, err) = await CliTests.Run("train", "translate", "--runs", runs, "--resume", "latest", "--steps", "6", "--lr", "0.001", "--override", "--assets", DataCommandTests.Assets, "--device", "cpu", "--threads", "1");
+        Assert.True(code == ExitCodes.Ok, err);
+        Assert.Contains("LearningRate", File.ReadAllText(Path.Combine(Directory.GetDirectories(runs).Single(), "overrides.txt")));
 
         // Two 32 px images of domain A, and one of the wrong size.
         var inputs = Path.Combine(dir.Path, "in");
@@ -49,6 +57,17 @@ public class TranslationCommandTests
             Assert.Equal((32, 32), (header.Width, header.Height));
         }
         Assert.True(File.Exists(Path.Combine(outDir, "sheet-a2b.png")));
+        // Two shards of the folder write one image each, byte-identical to the unsharded run, and their own sheets.
+        var sharded = Path.Combine(dir.Path, "sharded");
+        foreach (var k in new[] { "0/2", "1/2" })
+        {
+            (code, output, err) = await CliTests.Run("translate", "-c", run, "--images", inputs, "--direction", "a2b", "-o", sharded, "--shard", k, "--device", "cpu");
+            Assert.True(code == ExitCodes.Ok, err);
+            Assert.Contains("translated 1 image(s) a2b", output);
+        }
+        foreach (var name in new[] { "first.png", "second.png" })
+            Assert.Equal(File.ReadAllBytes(Path.Combine(outDir, name)), File.ReadAllBytes(Path.Combine(sharded, name)));
+        Assert.True(File.Exists(Path.Combine(sharded, "sheet-a2b-shard0of2.png")) && File.Exists(Path.Combine(sharded, "sheet-a2b-shard1of2.png")));
 
         var big = Path.Combine(dir.Path, "big.png");
         ImageWriter.WritePng(nn.functional.interpolate(x[..1], new long[] { 40, 40 }, mode: InterpolationMode.Nearest)[0], big);
@@ -96,6 +115,18 @@ public class TranslationCommandTests
         Assert.Equal((32, 32), ReadSize(Path.Combine(outDir, "smile.png")));
         Assert.Equal((32, 32), ReadSize(Path.Combine(outDir, "attention", "smile.png")));
         Assert.True(File.Exists(Path.Combine(outDir, "sheet-a2b.png")));
+
+        // The slim export keeps the two generators only, and translates exactly as the full checkpoint.
+        var slim = Path.Combine(dir.Path, "slim");
+        (code, _, err) = await CliTests.Run("export", "-c", run, "-o", slim);
+        Assert.True(code == ExitCodes.Ok, err);
+        var files = GanSharp.Checkpoints.CheckpointReader.Open(slim).Manifest.Files;
+        Assert.Equal(new[] { "g_ab", "g_ba" }, files.Where(f => f.Kind == GanSharp.Checkpoints.CheckpointFileKind.Module).Select(f => f.Name).Order().ToArray());
+        Assert.DoesNotContain(files, f => f.Kind == GanSharp.Checkpoints.CheckpointFileKind.Optimizer);
+        var slimOut = Path.Combine(dir.Path, "slim-out");
+        (code, _, err) = await CliTests.Run("translate", "-c", slim, "--images", inputs, "--direction", "a2b", "-o", slimOut, "--device", "cpu");
+        Assert.True(code == ExitCodes.Ok, err);
+        Assert.Equal(File.ReadAllBytes(Path.Combine(outDir, "smile.png")), File.ReadAllBytes(Path.Combine(slimOut, "smile.png")));
 
         (code, _, err) = await CliTests.Run("train", "translate", "--method", "munit", "--a", "bundled:emoji:google", "--b", "bundled:emoji:twitter", "--runs", runs,
             "--assets", DataCommandTests.Assets, "--device", "cpu", "--dry-run");

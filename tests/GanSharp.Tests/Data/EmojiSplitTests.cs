@@ -50,10 +50,33 @@ public class EmojiSplitTests
     }
 
     [Fact]
-    public void BundledSamplesRefuseTheSplitWithAHint()
+    public void BundledSamplesSplitByTheirHeldOutListAndRefuseWithoutIt()
     {
+        var samples = Path.Combine(Cli.DataCommandTests.Assets, "samples");
+        var o = new DatasetResolveOptions(Size: 32, BundledRoot: samples);
+        var all = DatasetResolver.Resolve("bundled:emoji:twitter", o);
+        var held = DatasetResolver.Resolve("bundled:emoji:twitter:heldout", o);
+        var train = DatasetResolver.Resolve("bundled:emoji:twitter:train", o);
+        var heldIds = Enumerable.Range(0, held.Count).Select(held.IdOf).ToHashSet();
+        var trainIds = Enumerable.Range(0, train.Count).Select(train.IdOf).ToHashSet();
+        Assert.Empty(heldIds.Intersect(trainIds));
+        Assert.Equal(all.Count, heldIds.Count + trainIds.Count);
+        // The list matches the split rule: every bundled held-out code point is held out among the full set's shared code points.
+        Assert.Equal(File.ReadAllLines(Path.Combine(samples, "emoji-twitter", SampleBundle.HeldOutFileName)).ToHashSet(), heldIds);
+        Assert.Contains("1F6D1", heldIds);
+        Assert.Equal(heldIds, Enumerable.Range(0, DatasetResolver.Resolve("bundled:emoji:google:heldout", o).Count)
+            .Select(DatasetResolver.Resolve("bundled:emoji:google:heldout", o).IdOf).ToHashSet());
+
+        using var copy = new TempFolder();
+        foreach (var f in Directory.GetFiles(Path.Combine(samples, "emoji-google"), "*", SearchOption.AllDirectories))
+        {
+            var to = Path.Combine(copy.Path, "emoji-google", Path.GetRelativePath(Path.Combine(samples, "emoji-google"), f));
+            Directory.CreateDirectory(Path.GetDirectoryName(to)!);
+            if (Path.GetFileName(f) != SampleBundle.HeldOutFileName) File.Copy(f, to);
+        }
         var e = Assert.Throws<GanSharpException>(() =>
-            DatasetResolver.Resolve("bundled:emoji:google:train", new DatasetResolveOptions(Size: 32, BundledRoot: Path.Combine(Cli.DataCommandTests.Assets, "samples"))));
-        Assert.Contains("trimmed catalog", e.Message);
+            DatasetResolver.Resolve("bundled:emoji:google:train", new DatasetResolveOptions(Size: 32, BundledRoot: copy.Path)));
+        Assert.Contains(SampleBundle.HeldOutFileName, e.Message);
+        Assert.Contains("data bundle", e.Hint);
     }
 }

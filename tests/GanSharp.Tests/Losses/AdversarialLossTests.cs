@@ -8,6 +8,9 @@ namespace GanSharp.Tests.Losses;
 
 public class AdversarialLossTests
 {
+    /// <summary>Every adversarial loss, for theories that must hold for each.</summary>
+    public static TheoryData<AdversarialLoss> Every => new(Enum.GetValues<AdversarialLoss>());
+
     static readonly double[] Real = { 1.5, -0.5, 0.2 };
     static readonly double[] Fake = { -1.0, 0.3 };
 
@@ -78,12 +81,7 @@ public class AdversarialLossTests
     }
 
     [Theory]
-    [InlineData(AdversarialLoss.Minimax)]
-    [InlineData(AdversarialLoss.NonSaturating)]
-    [InlineData(AdversarialLoss.Wgan)]
-    [InlineData(AdversarialLoss.WganGp)]
-    [InlineData(AdversarialLoss.Lsgan)]
-    [InlineData(AdversarialLoss.Hinge)]
+    [MemberData(nameof(AdversarialLossTests.Every), MemberType = typeof(AdversarialLossTests))]
     public void FacadeGradientsMatchFiniteDifferences(AdversarialLoss kind)
     {
         using var scope = NewDisposeScope();

@@ -30,6 +30,7 @@ sealed class ToyGan : ITrainingMethod
     }
 
     public long? NanAtStep { get; set; }
+    public double NanValue { get; set; } = double.NaN;
     public int NanInjected { get; private set; }
     public string Name => "toy";
     public object Options => new { lr = 0.01 };
@@ -51,7 +52,7 @@ sealed class ToyGan : ITrainingMethod
         gLoss.backward();
         optG.step();
         double dl = dLoss.item<float>();
-        if (NanAtStep == ctx.Step && NanInjected == 0) { NanInjected++; dl = double.NaN; }
+        if (NanAtStep == ctx.Step && NanInjected == 0) { NanInjected++; dl = NanValue; }
         return new Dictionary<string, double> { ["d_loss"] = dl, ["g_loss"] = gLoss.item<float>() };
     }
 
@@ -111,6 +112,26 @@ public class TrainerTests
         var e = Assert.Throws<GanSharpException>(() => Train(dir.Path, method, Opts(8) with { Nan = NanPolicy.Stop }));
         Assert.Contains("step 5", e.Message);
         Assert.Contains("d_loss is NaN", e.Message);
+    }
+
+    [Fact]
+    public void DivergenceGuardStopsOnAHugeFiniteLossAndCanBeTurnedOff()
+    {
+        using (var dir = new ScratchFolder("trainer"))
+        {
+            var method = new ToyGan(1) { NanAtStep = 4, NanValue = 3e18 };
+            var e = Assert.Throws<GanSharpException>(() => Train(dir.Path, method, Opts(8) with { Nan = NanPolicy.Stop }));
+            Assert.Contains("step 5", e.Message);
+            Assert.Contains("d_loss is 3E+18", e.Message);
+            Assert.Contains("diverged", e.Message);
+        }
+        using (var dir = new ScratchFolder("trainer"))
+        {
+            var method = new ToyGan(1) { NanAtStep = 4, NanValue = 3e18 };
+            var (result, _) = Train(dir.Path, method, Opts(8) with { Nan = NanPolicy.Stop, DivergeAbove = 0 });
+            Assert.True(result.Completed);
+        }
+        Assert.Throws<GanSharpException>(() => (Opts(8) with { DivergeAbove = -1 }).Validate());
     }
 
     [Fact]

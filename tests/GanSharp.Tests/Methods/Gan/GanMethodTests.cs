@@ -4,6 +4,7 @@ using GanSharp.Methods.Synthesis.Gan;
 using GanSharp.Models;
 using GanSharp.Platform;
 using GanSharp.Tests.IO;
+using GanSharp.Tests.Losses;
 using GanSharp.Training;
 using static TorchSharp.torch;
 
@@ -45,12 +46,7 @@ public class GanMethodTests
     }
 
     [Theory]
-    [InlineData(AdversarialLoss.Minimax)]
-    [InlineData(AdversarialLoss.NonSaturating)]
-    [InlineData(AdversarialLoss.Wgan)]
-    [InlineData(AdversarialLoss.WganGp)]
-    [InlineData(AdversarialLoss.Lsgan)]
-    [InlineData(AdversarialLoss.Hinge)]
+    [MemberData(nameof(AdversarialLossTests.Every), MemberType = typeof(AdversarialLossTests))]
     public void EveryLossTrainsAFewStepsWithFiniteScalars(AdversarialLoss loss)
     {
         using var method = Tiny(loss);
@@ -71,6 +67,54 @@ public class GanMethodTests
         if (loss is AdversarialLoss.Wgan or AdversarialLoss.WganGp) Assert.Contains("wasserstein", s.Keys);
         if (loss == AdversarialLoss.Wgan)
             Assert.All(method.Discriminator.Module.parameters(), p => Assert.True(p.abs().max().item<float>() <= 0.01f + 1e-7f));
+    }
+
+    /// <summary>
+    /// With the generator held still, a few critic updates must score the real images above the fakes, for every loss:
+    /// a critic whose loss has real and fake swapped learns the opposite order and fails here.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(AdversarialLossTests.Every), MemberType = typeof(AdversarialLossTests))]
+    public void TheCriticLearnsToScoreRealAboveFakeForEveryLoss(AdversarialLoss loss)
+    {
+        using var method = Tiny(loss, new GanOptions(CriticSteps: 1000));
+        using var rng = new TorchSharp.torch.Generator(4);
+        var ctx = new StepContext(CPU, rng);
+        IReadOnlyDictionary<string, double> s = new Dictionary<string, double>();
+        for (int step = 0; step < 12; step++)
+        {
+            using var scope = NewDisposeScope();
+            ctx.Step = step;
+            using var batch = BatchOf(step);
+            s = method.TrainStep(batch, ctx);
+        }
+        Assert.True(s["d_real"] > s["d_fake"], $"{loss}: after 12 critic steps d_real {s["d_real"]} ≤ d_fake {s["d_fake"]}");
+    }
+
+    /// <summary>
+    /// The gradient penalty reaches the critic's update, linearly in its weight: the critic's gradient with λ = 10 differs
+    /// from the one with λ = 0 by exactly 10× the difference that λ = 1 makes (same weights, data and random draws). A
+    /// penalty computed and logged but not added to the loss leaves all three gradients equal.
+    /// </summary>
+    [Fact]
+    public void TheGradientPenaltyEntersTheCriticsGradientInProportionToItsWeight()
+    {
+        Tensor CriticGradient(double weight)
+        {
+            using var method = Tiny(AdversarialLoss.WganGp, new GanOptions(CriticSteps: 5, GradientPenaltyWeight: weight, LearningRate: 1e-12));
+            using var rng = new TorchSharp.torch.Generator(7);
+            var ctx = new StepContext(CPU, rng) { Step = 0 }; // step 0 of 5: no generator update touches the critic's gradients
+            using var batch = BatchOf(0);
+            method.TrainStep(batch, ctx);
+            return cat(method.Discriminator.Module.parameters().Select(p => p.grad!.detach().flatten().to(float64)).ToArray()).clone();
+        }
+        var g0 = CriticGradient(0);
+        var g1 = CriticGradient(1);
+        var g10 = CriticGradient(10);
+        double effect = (g1 - g0).norm().item<double>();
+        Assert.True(effect > 1e-3 * g0.norm().item<double>(), $"λ = 1 changed the critic's gradient by only {effect}");
+        double misfit = ((g10 - g0) - 10 * (g1 - g0)).norm().item<double>();
+        Assert.True(misfit < 1e-3 * 10 * effect, $"the penalty's share is not linear in λ: misfit {misfit} vs {10 * effect}");
     }
 
     [Fact]

@@ -31,6 +31,44 @@ public class MultiCodeInversionTests
         }
     }
 
+    /// <summary>
+    /// N = 3 codes with random per-channel importances against the composition built by hand: every code's features at
+    /// layer ℓ, weighted by its α and summed, then synthesised onward (with the first code's style for the later layers).
+    /// A composition that ignored α or the codes after the first fails.
+    /// </summary>
+    [Theory]
+    [InlineData("dcgan", LatentSpace.Z)]
+    [InlineData("stylegan", LatentSpace.W)]
+    [InlineData("stylegan", LatentSpace.WPlus)]
+    public void ManyCodesAreWeightedByTheirImportancesAndSummed(string kind, LatentSpace space)
+    {
+        using var scope = NewDisposeScope();
+        var g = Make(kind);
+        using var _ = no_grad();
+        var rng = new Generator(65);
+        const int b = 2, n = 3;
+        var codes = LatentCodes.RandomStart(g, space, b * n, rng, CPU);
+        codes = codes.view(new long[] { b, n }.Concat(codes.shape.Skip(1)).ToArray());                    // [B, N, ...]
+        var noise = g.NoiseShapes.Select(s => randn(new long[] { b }.Concat(s).ToArray(), generator: rng)).ToList();
+        for (int layer = 0; layer < g.LayerCount; layer++)
+        {
+            int c = MultiCodeInversion.LayerChannels(g, layer);
+            var alphas = rand(new long[] { b, n, c }, generator: rng);                                       // [B, N, C]
+            Tensor? sum = null;
+            for (int i = 0; i < n; i++)
+            {
+                var ws = LatentCodes.Styles(g, space, codes[.., i]);                                         // [B, ...]
+                var term = g.FeaturesAt(layer, ws, noise) * alphas[.., i].unsqueeze(-1).unsqueeze(-1);       // [B, C, H, W]
+                sum = sum is null ? term : sum + term;
+            }
+            var expected = g.SynthesizeFrom(layer, sum!, LatentCodes.Styles(g, space, codes[.., 0]), noise);
+            var composed = MultiCodeInversion.Compose(g, space, layer, codes, alphas, noise);
+            Assert.True(composed.allclose(expected, rtol: 1e-4, atol: 1e-5), $"{kind} {space} layer {layer}: max diff {(composed - expected).abs().max().item<float>()}");
+            var firstOnly = g.SynthesizeFrom(layer, g.FeaturesAt(layer, LatentCodes.Styles(g, space, codes[.., 0]), noise), LatentCodes.Styles(g, space, codes[.., 0]), noise);
+            Assert.True((composed - firstOnly).abs().max().item<float>() > 1e-3, $"{kind} {space} layer {layer}: the composition is the first code alone");
+        }
+    }
+
     [Theory]
     [InlineData("dcgan")]
     [InlineData("stylegan")]

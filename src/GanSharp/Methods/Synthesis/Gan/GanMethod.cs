@@ -101,7 +101,7 @@ public sealed class GanMethod : ITrainingMethod
         var total = dLoss;
         if (o.Loss == AdversarialLoss.WganGp && o.GradientPenaltyWeight > 0)
         {
-            var gp = Penalties.GradientPenalty(x => d.Score(x), real, fake, o.GradientPenaltyWeight!.Value, device.type == DeviceType.CPU ? ctx.Rng : null);
+            var gp = Penalties.GradientPenalty(x => d.Score(x), real, fake, o.GradientPenaltyWeight!.Value, ctx.Rng);
             total = total + gp;
             scalars["gp"] = gp.item<float>();
         }

@@ -41,16 +41,8 @@ public sealed record GanTrainSettings(
     /// The settings that differ from <paramref name="resumed"/> and change what is trained (all but the step count,
     /// the sample and checkpoint intervals and the description), as "name: old → new".
     /// </summary>
-    public IReadOnlyList<string> ChangesFrom(GanTrainSettings resumed)
-    {
-        var free = new HashSet<string> { nameof(Steps), nameof(SampleEvery), nameof(CheckpointEvery), nameof(Description) };
-        return typeof(GanTrainSettings).GetProperties()
-            .Where(p => p.CanRead && p.GetIndexParameters().Length == 0 && p.Name != "EqualityContract" && !free.Contains(p.Name))
-            .Select(p => (p.Name, Old: p.GetValue(resumed), New: p.GetValue(this)))
-            .Where(x => !Equals(x.Old, x.New))
-            .Select(x => $"{x.Name}: {x.Old ?? "(none)"} → {x.New ?? "(none)"}")
-            .ToArray();
-    }
+    public IReadOnlyList<string> ChangesFrom(GanTrainSettings resumed) =>
+        Training.SettingsChanges.Between(resumed, this, new HashSet<string> { nameof(Steps), nameof(SampleEvery), nameof(CheckpointEvery), nameof(Description) });
 
     public static GanTrainSettings Defaults { get; } = new(
         Arch: "dcgan", Loss: AdversarialLoss.NonSaturating, Size: 64, Gray: false, Steps: 2000, Batch: 64,

@@ -1,0 +1,137 @@
+using System.Diagnostics;
+using System.Globalization;
+using GanSharp.Data;
+using GanSharp.Imaging;
+using GanSharp.Methods.Inversion;
+using GanSharp.Methods.Translation;
+using GanSharp.Metrics;
+using GanSharp.Platform;
+using static TorchSharp.torch;
+
+namespace GanSharp.Bench;
+
+/// <summary>
+/// Unpaired translation measured against the true pairs that emoji have: the same code point drawn in both styles. On the
+/// held-out code points (never trained on), for each checkpoint and both directions: the distance of the translation to
+/// the TRUE target-style image next to the distance of the untranslated source to it (mean absolute pixel error, SSIM,
+/// the LPIPS-style distance in the emoji feature network's space), the FID-style distance of all translations to the
+/// real target domain's training images (with the real-vs-real floor: the target's own held-out images) and the
+/// translation speed.
+/// </summary>
+public static class TranslationBench
+{
+    /// <summary>
+    /// Options: <c>--checkpoint PATH</c> (repeatable; default: the bundled cyclegan-emoji and ugatit-emoji that exist),
+    /// <c>--a SPEC</c> (emoji:google:heldout), <c>--b SPEC</c> (emoji:twitter:heldout), <c>--a-train SPEC</c> /
+    /// <c>--b-train SPEC</c> (the FID-style references: emoji:google:train, emoji:twitter:train), <c>--features PATH</c>
+    /// (assets/checkpoints/features-emoji), <c>--threads T</c>, <c>--assets PATH</c> (./assets).
+    /// </summary>
+    public static int Run(string[] args)
+    {
+        string? Arg(string name) { int i = Array.LastIndexOf(args, name); return i >= 0 && i + 1 < args.Length ? args[i + 1] : null; }
+        string[] All(string name) => args.Select((a, i) => (a, i)).Where(p => p.a == name && p.i + 1 < args.Length).Select(p => args[p.i + 1]).ToArray();
+        string assets = Arg("--assets") ?? "assets";
+        var checkpoints = All("--checkpoint");
+        if (checkpoints.Length == 0)
+            checkpoints = new[] { "cyclegan-emoji", "ugatit-emoji" }.Select(n => Path.Combine(assets, "checkpoints", n)).Where(Directory.Exists).ToArray();
+        if (checkpoints.Length == 0) throw new GanSharpException("no translation checkpoint: pass --checkpoint PATH");
+        var report = TorchRuntime.EnsureInitialized();
+        TorchRuntime.SetThreads(int.Parse(Arg("--threads") ?? "0", CultureInfo.InvariantCulture));
+        using var features = FeatureNetwork.Load(Arg("--features") ?? Path.Combine(assets, "checkpoints", "features-emoji"), CPU);
+        var phi = new FeatureNetworkPerceptual(features);
+        Console.WriteLine($"{report.Decision}; threads {get_num_threads()}; features D = {features.FeatureDim} at {features.Config.Size} px");
+
+        var rows = new List<string>();
+        var fidRows = new List<string>();
+        foreach (var path in checkpoints)
+        {
+            using var loaded = Translators.Load(path, CPU);
+            int size = (int)loaded.Image.Height;
+            if (size != features.Config.Size)
+                throw new GanSharpException($"{path}: the model draws {size} px, the feature network reads {features.Config.Size} px");
+            var resolve = new DatasetResolveOptions(size, ImageModes.FromChannels((int)loaded.Image.Channels), BundledRoot: Path.Combine(assets, "samples"));
+            var a = DatasetResolver.Resolve(Arg("--a") ?? "emoji:google:heldout", resolve);
+            var b = DatasetResolver.Resolve(Arg("--b") ?? "emoji:twitter:heldout", resolve);
+            var (xa, xb) = Paired(a, b); // [N, C, H, W] each, row i of both is the same code point
+            string label = $"{loaded.Method} {Path.GetFileName(Path.TrimEndingDirectorySeparator(path))} (step {loaded.Step})";
+            foreach (var dir in new[] { TranslationDirection.AToB, TranslationDirection.BToA })
+            {
+                using var scope = NewDisposeScope();
+                var (source, truth) = dir == TranslationDirection.AToB ? (xa, xb) : (xb, xa);
+                var clock = Stopwatch.StartNew();
+                var translated = Translate(loaded.Translator, source, dir); // [N, C, H, W]
+                double perSecond = source.shape[0] / clock.Elapsed.TotalSeconds;
+                var (srcMae, srcSsim, srcPerc) = Distances(phi, source, truth);
+                var (trMae, trSsim, trPerc) = Distances(phi, translated, truth);
+                string target = dir == TranslationDirection.AToB ? "B" : "A";
+                rows.Add(string.Create(CultureInfo.InvariantCulture,
+                    $"| {label} | {dir.Name()} | {srcMae:0.0000} → {trMae:0.0000} ({Gain(srcMae, trMae)}) | {srcSsim:0.000} → {trSsim:0.000} | {srcPerc:0.000} → {trPerc:0.000} ({Gain(srcPerc, trPerc)}) | {perSecond:0} |"));
+
+                var reference = DatasetResolver.Resolve(Arg(dir == TranslationDirection.AToB ? "--b-train" : "--a-train")
+                                                        ?? (dir == TranslationDirection.AToB ? "emoji:twitter:train" : "emoji:google:train"), resolve);
+                using var refFeatures = FeaturesOf(features, DataLoader.LoadAll(reference));
+                using var refStats = FrechetDistance.Statistics(refFeatures);
+                double Fid(Tensor x) { using var f = FeaturesOf(features, x); using var s = FrechetDistance.Statistics(f); return FrechetDistance.Compute(refStats, s); }
+                fidRows.Add(string.Create(CultureInfo.InvariantCulture,
+                    $"| {label} | {dir.Name()} | {Fid(truth):0.00} | {Fid(source):0.00} | {Fid(translated):0.00} |"));
+                Console.Error.WriteLine($"{label} {dir.Name()}: done in {clock.Elapsed.TotalSeconds:0.0} s");
+            }
+        }
+        Console.WriteLine();
+        Console.WriteLine($"Held-out pairs: {Arg("--a") ?? "emoji:google:heldout"} ↔ {Arg("--b") ?? "emoji:twitter:heldout"}. Each cell: the untranslated source's distance to the true target → the translation's (relative change).");
+        Console.WriteLine();
+        Console.WriteLine("| model | direction | mean abs. error ↓ | SSIM ↑ | perceptual ↓ | images/s |");
+        Console.WriteLine("|---|---|---|---|---|---|");
+        rows.ForEach(Console.WriteLine);
+        Console.WriteLine();
+        Console.WriteLine("FID-style distance to the target style's training images (same N for every column):");
+        Console.WriteLine();
+        Console.WriteLine("| model | direction | floor: real held-out target ↓ | untranslated source ↓ | translation ↓ |");
+        Console.WriteLine("|---|---|---|---|---|");
+        fidRows.ForEach(Console.WriteLine);
+        return 0;
+    }
+
+    /// <summary>The images of <paramref name="a"/> and <paramref name="b"/> whose ids (code points, file names) both have, in the same order.</summary>
+    static (Tensor A, Tensor B) Paired(IImageDataset a, IImageDataset b)
+    {
+        var indexB = Enumerable.Range(0, b.Count).ToDictionary(b.IdOf, i => i, StringComparer.Ordinal);
+        var pairs = Enumerable.Range(0, a.Count).Where(i => indexB.ContainsKey(a.IdOf(i))).Select(i => (i, indexB[a.IdOf(i)])).ToArray();
+        if (pairs.Length == 0) throw new GanSharpException($"{a.Name} and {b.Name} share no image id: there are no true pairs to measure against");
+        using var allA = DataLoader.LoadAll(a);
+        using var allB = DataLoader.LoadAll(b);
+        var ia = tensor(pairs.Select(p => (long)p.Item1).ToArray());
+        var ib = tensor(pairs.Select(p => (long)p.Item2).ToArray());
+        return (allA.index_select(0, ia), allB.index_select(0, ib));
+    }
+
+    static Tensor Translate(ITranslator translator, Tensor x, TranslationDirection dir)
+    {
+        var parts = new List<Tensor>();
+        for (long s = 0; s < x.shape[0]; s += 32)
+            parts.Add(translator.Translate(x.narrow(0, s, Math.Min(32, x.shape[0] - s)), dir).clamp(-1, 1));
+        return cat(parts, 0);
+    }
+
+    static (double Mae, double Ssim, double Perceptual) Distances(IPerceptualFeatures phi, Tensor x, Tensor y)
+    {
+        using var _ = no_grad();
+        double mae = (x - y).abs().mean().item<float>() / 2; // on [0, 1] pixels
+        double ssim = ImageQuality.MeanSsim(x, y);
+        double perceptual = PerceptualLoss.Distance(phi, x, y).mean().item<float>();
+        return (mae, ssim, perceptual);
+    }
+
+    static Tensor FeaturesOf(FeatureNetwork net, Tensor x)
+    {
+        using var _ = no_grad();
+        return net.Features(x).to(float64);
+    }
+
+    static string Gain(double before, double after)
+    {
+        if (before == 0) return "n/a";
+        long percent = (long)Math.Round(100 * (after / before - 1));
+        return (percent > 0 ? "+" : percent < 0 ? "−" : "±") + Math.Abs(percent).ToString(CultureInfo.InvariantCulture) + " %";
+    }
+}

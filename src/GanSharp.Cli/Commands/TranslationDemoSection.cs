@@ -1,0 +1,89 @@
+using System.Diagnostics;
+using System.Globalization;
+using GanSharp.Data;
+using GanSharp.Imaging;
+using GanSharp.Methods.Translation;
+using GanSharp.Methods.Translation.UGatIt;
+using GanSharp.Reports;
+using static TorchSharp.torch;
+
+namespace GanSharp.Cli.Commands;
+
+/// <summary>
+/// Demo section: unpaired translation Google → Twitter emoji style with the bundled CycleGAN and U-GAT-IT (light), on
+/// the bundled emoji whose code points are held out of training, next to the true Twitter emoji (the pairing that
+/// training never used) and U-GAT-IT's attention maps.
+/// </summary>
+public sealed class TranslationDemoSection : IDemoSection
+{
+    /// <summary>The bundled translators, under assets/checkpoints.</summary>
+    public static readonly string[] Models = { "cyclegan-emoji", "ugatit-emoji" };
+
+    /// <inheritdoc />
+    public string Title => "Unpaired translation (CycleGAN, U-GAT-IT)";
+
+    /// <inheritdoc />
+    public void Render(DemoContext demo, HtmlReport report)
+    {
+        report.Section(Title, "Google-style emoji translated to the Twitter style by translators trained on unpaired images of both styles " +
+            "(training code points only). The same code point drawn by Twitter is the true answer, which training never saw. " +
+            "Reproduce: `gansharp translate -c assets/checkpoints/cyclegan-emoji --images DIR --direction a2b -o OUT`; " +
+            "measured on all 192 held-out code points by `GanSharp.Bench translation` (bench/README.md).");
+        var present = Models.Select(m => Path.Combine(demo.AssetsFolder, "checkpoints", m)).Where(Directory.Exists).ToArray();
+        if (present.Length == 0)
+        {
+            report.Paragraph("No translator is bundled in this checkout; see assets/ASSETS.md for the commands that make them.").EndSection();
+            return;
+        }
+        using var scope = NewDisposeScope();
+        var loaded = present.Select(p => Translators.Load(p, demo.Device)).ToList();
+        try
+        {
+            int size = (int)loaded[0].Image.Height;
+            var resolve = new DatasetResolveOptions(size, ImageMode.Rgb, BundledRoot: Path.Combine(demo.AssetsFolder, "samples"));
+            var google = DatasetResolver.Resolve("bundled:emoji:google:heldout", resolve);
+            var twitter = DatasetResolver.Resolve("bundled:emoji:twitter:heldout", resolve);
+            var a = DataLoader.LoadAll(google);                                             // [N, C, H, W]
+            var byId = Enumerable.Range(0, twitter.Count).ToDictionary(twitter.IdOf, i => (long)i, StringComparer.Ordinal);
+            var truth = DataLoader.LoadAll(twitter).index_select(0, tensor(Enumerable.Range(0, google.Count).Select(i => byId[google.IdOf(i)]).ToArray())); // [N, C, H, W]
+            long n = a.shape[0];
+            var rows = new List<Tensor> { a };
+            var captions = new List<string>();
+            captions.AddRange(Enumerable.Repeat("Google", (int)n));
+            var table = new List<IReadOnlyList<string>>();
+            double Mae(Tensor x) => (x - truth).abs().mean().item<float>() / 2;
+            var timing = new List<string>();
+            foreach (var t in loaded)
+            {
+                if (t.Image.Height != size) throw new GanSharpException($"the bundled translators draw different sizes ({t.Image.Height} and {size} px)");
+                var clock = Stopwatch.StartNew();
+                Tensor y, heat = empty(0);
+                if (t.Translator is IAttentionTranslator attention) (y, heat) = attention.TranslateWithAttention(a.to(demo.Device), TranslationDirection.AToB);
+                else y = t.Translator.Translate(a.to(demo.Device), TranslationDirection.AToB);
+                timing.Add(string.Create(CultureInfo.InvariantCulture, $"{t.Method} {clock.Elapsed.TotalMilliseconds / n:0.0} ms per image"));
+                y = y.cpu().clamp(-1, 1);
+                rows.Add(y);
+                captions.AddRange(Enumerable.Repeat($"{t.Method} →", (int)n));
+                table.Add(new[] { t.Method, t.Step.ToString(CultureInfo.InvariantCulture), (t.Image.Height + " px"),
+                    Mae(a).ToString("0.000", CultureInfo.InvariantCulture) + " → " + Mae(y).ToString("0.000", CultureInfo.InvariantCulture) });
+                if (heat.numel() > 0)
+                {
+                    rows.Add(UGatItMethod.HeatMapImages(heat.cpu(), size).expand(-1, 3, -1, -1));
+                    captions.AddRange(Enumerable.Repeat("attention", (int)n));
+                }
+            }
+            rows.Add(truth);
+            captions.AddRange(Enumerable.Repeat("true Twitter", (int)n));
+            var (full, rel) = report.NewImagePath("translation");
+            SampleGrid.WritePng(cat(rows), full, new GridOptions(Columns: (int)n, Scale: Math.Max(2, 64 / size), Captions: captions));
+            report.Image(rel, $"The {n} bundled emoji whose code points are held out of training: Google input, each translator's Twitter-style output " +
+                "(U-GAT-IT's row is followed by its generator's attention map: white = most attended), and the true Twitter emoji. " + string.Join("; ", timing) + ".");
+            report.Table(new[] { "translator", "steps", "size", $"mean abs. error to the true Twitter emoji (input → translation), these {n}" }, table);
+        }
+        finally
+        {
+            foreach (var t in loaded) t.Dispose();
+        }
+        report.EndSection();
+    }
+}
