@@ -4,10 +4,12 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
-# Debian packages: fonts for captions in sample grids and reports; Fashion-MNIST (real-data tests and training).
+# Debian packages: fonts for captions in sample grids and reports; Fashion-MNIST (real-data tests and training);
+# chromium for the Studio's browser tests (Playwright drives this system browser and never downloads one).
 need=()
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)
 [ -f /usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz ] || need+=(dataset-fashion-mnist)
+[ -x /usr/lib/chromium/chromium ] || need+=(chromium)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then sudo=""; elif command -v sudo >/dev/null; then sudo="sudo"; else sudo="-"; fi
   if [ "$sudo" = "-" ]; then

@@ -11,6 +11,7 @@ var benches = new Dictionary<string, Func<string[], int>>
     ["inversion"] = InversionBench.Run,
     ["editing"] = EditingBench.Run,
     ["metric-validity"] = MetricValidityBench.Run,
+    ["studio-load"] = StudioLoadBench.Run,
     ["translation"] = TranslationBench.Run,
     ["device-agreement"] = DeviceAgreementBench.Run,
 };

@@ -48,7 +48,7 @@ public static class GanSharpCli
     /// <summary>The root command with every verb.</summary>
     public static RootCommand BuildRoot(CliContext ctx)
     {
-        var root = new RootCommand("GanSharp: GANs for .NET — train, invert, restore, edit, translate, detect anomalies.");
+        var root = new RootCommand("GanSharp: GANs for .NET — train, invert, restore, edit (paint, or the web editor: serve), translate, detect anomalies.");
         root.Options.Add(Verbose);
         root.Subcommands.Add(DoctorCommand.Create(ctx));
         root.Subcommands.Add(DemoCommand.Create(ctx));
@@ -63,6 +63,7 @@ public static class GanSharpCli
         root.Subcommands.Add(BlendCommand.Create(ctx));
         root.Subcommands.Add(DissectCommand.Create(ctx));
         root.Subcommands.Add(PaintCommand.Create(ctx));
+        root.Subcommands.Add(ServeCommand.Create(ctx));
         root.Subcommands.Add(TranslateCommands.CreateTranslate(ctx));
         return root;
     }

@@ -3,6 +3,8 @@ using System.Diagnostics;
 using System.Globalization;
 using GanSharp.Imaging;
 using GanSharp.Methods.Editing;
+using GanSharp.Methods.Inversion;
+using GanSharp.Models;
 using GanSharp.Methods.Synthesis.Gan;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
@@ -51,15 +53,11 @@ public static class PaintCommand
                 "preview" => false,
                 var other => throw new GanSharpException($"--quality {other}: use preview or full"),
             };
-            string ckpt = parse.GetValue(generator)!;
-            var g = GanCheckpoint.Open(ckpt).LoadGenerator(device);
-            var d = DissectionResult.Load(parse.GetValue(dissection) ?? DefaultDissection(ckpt));
+            var (g, d, phi) = LoadModel(parse.GetValue(generator)!, parse.GetValue(dissection), parse.GetValue(features)!, parse.GetValue(assets), device, ctx.Error);
             d.Concept(parse.GetValue(concept)!); // refuses an unknown concept with the known ones, before any work
             var (images, _) = InversionCliOptions.ReadImages(parse.GetValue(image)!, g.Output, parse.GetValue(resize), "--image");
             if (images.shape[0] != 1) throw new GanSharpException($"--image {parse.GetValue(image)}: give one image file");
             var mask = ReadMask(parse.GetValue(maskOpt)!, g.Output.Height, g.Output.Width, ctx.Error);
-            var phi = InversionCliOptions.LoadPerceptual(PerceptualChoice(parse.GetValue(features)!, parse.GetValue(assets), g.Output.Channels), 1.0,
-                parse.GetValue(assets), g, device, ctx.Error);
 
             var clock = Stopwatch.StartNew();
             int n = parse.GetValue(steps);
@@ -91,8 +89,22 @@ public static class PaintCommand
         return cmd;
     }
 
+    /// <summary>
+    /// What GAN Paint needs, as <c>gansharp paint</c> and <c>gansharp serve</c> load it: the generator of
+    /// <paramref name="checkpoint"/>, its dissection (<paramref name="dissection"/>, else the bundled one next to a bundled
+    /// checkpoint) and the perceptual features of the inversion (<paramref name="features"/>: auto, none or a checkpoint).
+    /// </summary>
+    internal static (IGenerator Generator, DissectionResult Dissection, IPerceptualFeatures? Perceptual) LoadModel(string checkpoint, string? dissection,
+        string features, string? assets, Device device, TextWriter log)
+    {
+        var g = GanCheckpoint.Open(checkpoint).LoadGenerator(device);
+        var d = DissectionResult.Load(dissection ?? DefaultDissection(checkpoint));
+        var phi = InversionCliOptions.LoadPerceptual(PerceptualChoice(features, assets, g.Output.Channels), 1.0, assets, g, device, log);
+        return (g, d, phi);
+    }
+
     /// <summary>The bundled dissection of a bundled checkpoint: <c>assets/dissections/&lt;checkpoint folder name&gt;</c>.</summary>
-    static string DefaultDissection(string checkpoint)
+    internal static string DefaultDissection(string checkpoint)
     {
         var folder = Path.GetFullPath(checkpoint);
         var name = Path.GetFileName(Path.TrimEndingDirectorySeparator(folder));

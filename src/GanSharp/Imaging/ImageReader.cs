@@ -19,6 +19,15 @@ public static class ImageReader
         return header;
     }
 
+    /// <summary>Reads only the header of in-memory image bytes; <paramref name="sourceName"/> is used in error messages.</summary>
+    public static ImageHeader DecodeHeader(byte[] bytes, string sourceName, ImageLimits? limits = null)
+    {
+        ArgumentNullException.ThrowIfNull(bytes);
+        var l = (limits ?? ImageLimits.Default).Validate();
+        using var codec = SkiaDecoder.Open(bytes, sourceName, l, out var header);
+        return header;
+    }
+
     /// <summary>Reads <paramref name="path"/> into pixels as <paramref name="options"/> say.</summary>
     public static DecodedImage Read(string path, ImageReadOptions? options = null)
     {

@@ -44,8 +44,16 @@ public static class MaskReader
     public static byte[] ReadBinary(string path, MaskOptions? options, out int height, out int width)
     {
         var o = (options ?? new MaskOptions()).Validate();
+        return DecodeBinary(SkiaDecoder.ReadFileBytes(path, o.Limits ?? ImageLimits.Default), path, o, out height, out width);
+    }
+
+    /// <summary>Decodes in-memory image bytes as a mask: HW bytes 0 or 1, row-major; <paramref name="path"/> names them in errors.</summary>
+    public static byte[] DecodeBinary(byte[] bytes, string path, MaskOptions? options, out int height, out int width)
+    {
+        ArgumentNullException.ThrowIfNull(bytes);
+        var o = (options ?? new MaskOptions()).Validate();
         var limits = o.Limits ?? ImageLimits.Default;
-        using var codec = SkiaDecoder.Open(SkiaDecoder.ReadFileBytes(path, limits), path, limits, out var header);
+        using var codec = SkiaDecoder.Open(bytes, path, limits, out var header);
         var source = o.Source == MaskSource.Auto ? (header.HasAlpha ? MaskSource.Alpha : MaskSource.Luminance) : o.Source;
         if (source == MaskSource.Alpha && !header.HasAlpha)
             throw new GanSharpException($"Mask '{path}' has {header.SourceChannels} channel(s) and no alpha; MaskSource.Alpha needs an alpha channel.",
