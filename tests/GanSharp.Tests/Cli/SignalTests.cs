@@ -15,7 +15,7 @@ public class SignalTests
     }
 
     [Fact]
-    public void SigtermStopsTrainingWithACheckpointAndExitCode143()
+    public async Task SigtermStopsTrainingWithACheckpointAndExitCode143()
     {
         var dll = CliDll();
         Assert.True(File.Exists(dll), $"the CLI is not built at {dll}");
@@ -46,7 +46,7 @@ public class SignalTests
         {
             if (!process.HasExited) process.Kill(entireProcessTree: true);
         }
-        string err = stderr.Result, output = stdout.Result;
+        string err = await stderr, output = await stdout;
         Assert.True(process.ExitCode == 143, $"exit code {process.ExitCode}\n{err}\n{output}");
         Assert.Contains("SIGTERM received", err);
         Assert.Contains("stopped at step", output);
