@@ -13,6 +13,7 @@ trx="$results/results.trx"
 if [ -f "$trx" ]; then
   counters=$(grep -o '<Counters [^>]*>' "$trx" | head -1)
   num() { echo "$counters" | grep -o " $1=\"[0-9]*\"" | grep -o '[0-9]*'; }
-  echo "tests: $(num passed) passed, $(( $(num failed) + $(num error) + $(num timeout) )) failed, $(num notExecuted) skipped"
+  # Skipped tests are results with outcome NotExecuted; the Counters element leaves them out (total − executed).
+  echo "tests: $(num passed) passed, $(( $(num failed) + $(num error) + $(num timeout) )) failed, $(( $(num total) - $(num executed) )) skipped"
 fi
 exit $rc

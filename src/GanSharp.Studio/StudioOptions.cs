@@ -1,5 +1,6 @@
 using GanSharp.Methods.Editing;
 using GanSharp.Methods.Inversion;
+using GanSharp.Methods.Translation;
 using GanSharp.Models;
 
 namespace GanSharp.Studio;
@@ -11,6 +12,15 @@ namespace GanSharp.Studio;
 /// <param name="Perceptual">Perceptual features for the inversion, or null for a pixel loss.</param>
 public sealed record StudioOptions(string Name, IGenerator Generator, DissectionResult Dissection, IPerceptualFeatures? Perceptual)
 {
+    /// <summary>
+    /// An image-to-image translator offered on the page (e.g. the bundled Google ↔ Twitter emoji CycleGAN), or null.
+    /// Shared by all sessions (eval mode, no gradients).
+    /// </summary>
+    public LoadedTranslator? Translator { get; init; }
+
+    /// <summary>What the translator's domains A and B are, for the page's buttons (e.g. "Google", "Twitter").</summary>
+    public (string A, string B) TranslatorDomains { get; init; } = ("A", "B");
+
     /// <summary>GAN Paint settings of every session (tests use few steps so that a fit takes a moment).</summary>
     public PaintOptions Paint { get; init; } = new();
 

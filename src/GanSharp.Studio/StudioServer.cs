@@ -77,6 +77,7 @@ public static class StudioServer
         app.MapPost("/api/edit/render", (HttpContext c) => api.EditAsync(c, full: true));
         app.MapPost("/api/edit/apply", api.ApplyAsync);
         app.MapPost("/api/restore/{task}", (HttpContext c, string task) => api.RestoreAsync(c, task));
+        app.MapPost("/api/translate/{direction}", (HttpContext c, string direction) => api.TranslateAsync(c, direction));
         app.MapPost("/api/edit/undo", (HttpContext c) => api.StepAsync(c, undo: true));
         app.MapPost("/api/edit/redo", (HttpContext c) => api.StepAsync(c, undo: false));
         app.MapGet("/api/result.png", api.ResultAsync);
@@ -140,8 +141,56 @@ sealed class StudioApi(StudioOptions options, StudioSessions sessions, StudioJob
         layer = options.Dissection.Layer,
         units = options.Paint.Units,
         maxUploadBytes = options.MaxUploadBytes,
-        features = new[] { "preview", "render", "apply", "undo", "redo", "download", "reconstruction", "inpaint", "colorize", "denoise" },
+        features = new[] { "preview", "render", "apply", "undo", "redo", "download", "reconstruction", "inpaint", "colorize", "denoise" }
+            .Concat(options.Translator is null ? Array.Empty<string>() : new[] { "translate" }).ToArray(),
+        translator = options.Translator is { } t
+            ? new { method = t.Method, step = t.Step, size = t.Image.Height, a = options.TranslatorDomains.A, b = options.TranslatorDomains.B }
+            : null,
     };
+
+    /// <summary>
+    /// Translates the session's current image with the server's translator (<c>a2b</c> or <c>b2a</c>) and commits the
+    /// result (undoable). An image of another size than the translator's is resized there and back (bilinear).
+    /// </summary>
+    public async Task TranslateAsync(HttpContext context, string direction)
+    {
+        var translator = options.Translator ?? throw StudioProblem.NotFound("no translation model is loaded", "start the server with --translator DIR");
+        var session = sessions.Get(context.Request);
+        var dir = direction switch
+        {
+            "a2b" => Methods.Translation.TranslationDirection.AToB,
+            "b2a" => Methods.Translation.TranslationDirection.BToA,
+            _ => throw StudioProblem.NotFound($"unknown direction '{Clip(direction)}'", "use a2b or b2a"),
+        };
+        var job = session.NewJob(context.RequestAborted);
+        await session.Gate.WaitAsync(job);
+        try
+        {
+            if (session.Edit == null) throw StudioProblem.BadRequest("no image: upload one first (POST /api/images)");
+            var current = session.Current;
+            session.Status = $"translating ({direction})";
+            var result = await jobs.RunAsync(_ => jobs.RetryNativeOnce(() =>
+            {
+                using var scope = NewDisposeScope();
+                using var __ = no_grad();
+                long size = translator.Image.Height;
+                var x = current.shape[2] == size && current.shape[3] == size ? current
+                    : nn.functional.interpolate(current, new[] { size, size }, mode: InterpolationMode.Bilinear, align_corners: false);
+                var y = translator.Translator.Translate(x, dir).clamp(-1, 1);
+                if (y.shape[2] != current.shape[2] || y.shape[3] != current.shape[3])
+                    y = nn.functional.interpolate(y, new[] { current.shape[2], current.shape[3] }, mode: InterpolationMode.Bilinear, align_corners: false);
+                return y.MoveToOuterDisposeScope();
+            }), job, Queued(session));
+            session.SetPending(null);
+            session.Commit(result, options.MaxHistory);
+            await WritePngAsync(context, session, result);
+        }
+        finally
+        {
+            session.Status = "idle";
+            session.Gate.Release();
+        }
+    }
 
     public object Concepts() => options.Dissection.ConceptScores
         .Select(c => new { name = c.Concept, coverage = c.Coverage, units = c.Units.Take(options.Paint.Units).Select(u => new { unit = u.Unit, iou = u.Iou }) })

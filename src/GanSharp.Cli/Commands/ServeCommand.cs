@@ -19,6 +19,9 @@ public static class ServeCommand
     /// <summary>The model served when none is named and it is present.</summary>
     public const string DefaultModel = "stylegan2-emoji";
 
+    /// <summary>The translator offered on the page when the models folder has it (the bundled Google ↔ Twitter emoji CycleGAN).</summary>
+    public const string DefaultTranslator = "cyclegan-emoji";
+
     /// <summary>Creates the command.</summary>
     public static Command Create(CliContext ctx)
     {
@@ -30,7 +33,8 @@ public static class ServeCommand
         var steps = new Option<int>("--steps") { Description = "Adam steps of each upload's inversion (the feature refinement and the fits scale with it: 1/3, 2/3 and 1×)", DefaultValueFactory = _ => 300 };
         var sessions = new Option<int>("--max-sessions") { Description = "Browser sessions held in memory at once", DefaultValueFactory = _ => 16 };
         var jobs = new Option<int>("--jobs") { Description = "Heavy jobs (fits, previews) run at once (0 = one per core)", DefaultValueFactory = _ => 0 };
-        foreach (var o in new Option[] { port, host, models, model, steps, sessions, jobs }) cmd.Options.Add(o);
+        var translator = new Option<string?>("--translator") { Description = $"A translation checkpoint offered on the page (default: {DefaultTranslator} of the models folder when present; none: no translation)" };
+        foreach (var o in new Option[] { port, host, models, model, steps, sessions, jobs, translator }) cmd.Options.Add(o);
         var compute = ComputeOptions.AddTo(cmd);
         cmd.SetAction(async (parse, cancel) =>
         {
@@ -52,8 +56,18 @@ public static class ServeCommand
                 ? found.FirstOrDefault(m => m.Name == wanted) ?? throw new GanSharpException($"--model {wanted}: not found", "found: " + string.Join(", ", found.Select(m => m.Name)))
                 : found.FirstOrDefault(m => m.Name == DefaultModel) ?? found[0];
             var (g, d, phi) = PaintCommand.LoadModel(chosen.Checkpoint, chosen.Dissection, "auto", explicitModels, device, ctx.Error);
+            string? translatorPath = parse.GetValue(translator) switch
+            {
+                "none" => null,
+                null => Path.Combine(folder, "checkpoints", DefaultTranslator) is var bundled && Directory.Exists(bundled) ? bundled : null,
+                var given => Directory.Exists(given) || File.Exists(given) ? given : throw new GanSharpException($"--translator {given}: not found", "give a checkpoint made by gansharp train translate, or none"),
+            };
+            var loadedTranslator = translatorPath is null ? null : Methods.Translation.Translators.Load(translatorPath, device);
             var options = new StudioOptions(chosen.Name, g, d, phi)
             {
+                Translator = loadedTranslator,
+                // The bundled translator maps Google-style emoji (A) to Twitter-style (B).
+                TranslatorDomains = translatorPath is not null && Path.GetFileName(Path.TrimEndingDirectorySeparator(translatorPath)) == DefaultTranslator ? ("Google", "Twitter") : ("A", "B"),
                 Paint = new PaintOptions(InvertSteps: n, FeatureSteps: n / 3, FitSteps: 2 * n / 3, RenderSteps: n),
                 MaxSessions = parse.GetValue(sessions),
                 MaxJobs = parse.GetValue(jobs) is > 0 and var j ? j : Environment.ProcessorCount,
@@ -64,10 +78,12 @@ public static class ServeCommand
             catch (IOException e) { throw new GanSharpException($"cannot listen on {url}: {e.Message}", "pass another --port (0 = any free port)"); }
             var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? url;
             ctx.Output.WriteLine($"GanSharp Studio: serving {chosen.Name} ({g.Output.Width}×{g.Output.Height}, {d.Concepts.Count} concepts) at {address}");
+            if (loadedTranslator is not null) ctx.Output.WriteLine($"translation: {translatorPath} ({loadedTranslator.Method}, {loadedTranslator.Image.Height} px)");
             ctx.Output.WriteLine("press Ctrl+C to stop");
             try { await Task.Delay(Timeout.Infinite, cancel); }
             catch (OperationCanceledException) { }
             await app.StopAsync(CancellationToken.None);
+            loadedTranslator?.Dispose();
             return ExitCodes.Ok;
         });
         return cmd;

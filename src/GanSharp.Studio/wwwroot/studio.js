@@ -60,6 +60,12 @@
     const model = await (await fetch("/api/model")).json();
     state.model = model;
     $("model").textContent = `${model.name} · ${model.width}×${model.height} · layer ${model.layer}`;
+    if (model.translator) {
+      $("translate-box").hidden = false;
+      $("a2b").textContent = `${model.translator.a} → ${model.translator.b}`;
+      $("b2a").textContent = `${model.translator.b} → ${model.translator.a}`;
+      $("a2b").title = $("b2a").title = `${model.translator.method}, ${model.translator.size} px, step ${model.translator.step}`;
+    }
     const concepts = await (await fetch("/api/concepts")).json();
     const box = $("concepts");
     for (const c of concepts) {
@@ -80,7 +86,7 @@
   }
   function enable() {
     $("render").disabled = false;
-    for (const id of ["inpaint", "colorize", "denoise"]) $(id).disabled = false;
+    for (const id of ["inpaint", "colorize", "denoise", "a2b", "b2a"]) $(id).disabled = false;
     $("download").classList.remove("disabled");
   }
   async function loadBefore() {
@@ -202,6 +208,20 @@
     finally { busy(false); }
   }
   for (const task of ["inpaint", "colorize", "denoise"]) $(task).onclick = () => restore(task);
+  async function translate(dir) {
+    busy(true);
+    const t0 = performance.now();
+    status(`Translating (${$(dir).textContent})…`);
+    try {
+      const r = await fetch("/api/translate/" + dir, { method: "POST" });
+      if (!r.ok) { status(await problem(r), true); return; }
+      await showPng(r);
+      clearMask();
+      status(`Translated (${$(dir).textContent}) in ${Math.round(performance.now() - t0)} ms. Undo to go back.`);
+    } catch (e) { status(`Translating failed: ${e}`, true); }
+    finally { busy(false); }
+  }
+  for (const dir of ["a2b", "b2a"]) $(dir).onclick = () => translate(dir);
   async function post(url) {
     busy(true);
     try {

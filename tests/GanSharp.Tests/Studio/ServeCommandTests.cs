@@ -30,6 +30,7 @@ public class ServeCommandTests
         {
             using var model = JsonDocument.Parse(await http.GetStringAsync(url + "/api/model"));
             Assert.Equal("stylegan2-emoji", model.RootElement.GetProperty("name").GetString());
+            Assert.Equal("Twitter", model.RootElement.GetProperty("translator").GetProperty("b").GetString()); // the bundled translator is offered
             Assert.Contains("GanSharp Studio", await http.GetStringAsync(url + "/"));
         }
         cts.Cancel();

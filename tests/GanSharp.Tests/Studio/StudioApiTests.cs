@@ -3,6 +3,8 @@ using System.Text.Json;
 using GanSharp.Imaging;
 using GanSharp.Studio;
 using GanSharp.Tests.Imaging;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
 using static TorchSharp.torch;
 
 namespace GanSharp.Tests.Studio;
@@ -121,6 +123,40 @@ public class StudioApiTests : IClassFixture<StudioFixture>
         Assert.Equal(0, fresh.RootElement.GetProperty("redo").GetInt32());
         Assert.Contains(started.Headers.GetValues("Set-Cookie"), v => v.StartsWith(StudioSessions.CookieName + "=", StringComparison.Ordinal));
         await StudioFixture.Problem(await f.Client(fresh.RootElement.GetProperty("session").GetString()).GetAsync("/api/result.png"), 400); // no image yet
+    }
+
+    [Fact]
+    public async Task TranslationOfTheWholeImageIsTheTranslatorsOutputAndCanBeUndone()
+    {
+        using var model = JsonDocument.Parse(await f.Client().GetStringAsync("/api/model"));
+        var t = model.RootElement.GetProperty("translator");
+        Assert.Equal(("Google", "Twitter", "cyclegan"), (t.GetProperty("a").GetString(), t.GetProperty("b").GetString(), t.GetProperty("method").GetString()));
+        string id = await f.NewSession();
+        var c = f.Client(id);
+        var original = await StudioFixture.Png(await c.GetAsync("/api/original.png"));
+        var r = await c.PostAsync("/api/translate/a2b", null);
+        var translated = await StudioFixture.Png(r);
+        Assert.Equal("1", r.Headers.GetValues("X-Undo").Single());
+        using (no_grad())
+        {
+            var expected = f.Options.Translator!.Translator.Translate(original.unsqueeze(0), GanSharp.Methods.Translation.TranslationDirection.AToB).clamp(-1, 1)[0];
+            Assert.True((translated - expected).abs().max().item<float>() < 1.5f / 255, "the page's translation is the translator's output");
+        }
+        Assert.True((translated - original).abs().max().item<float>() > 4f / 255, "and it changes the image");
+        r = await c.PostAsync("/api/translate/b2a", null);                       // stacks on the result
+        await StudioFixture.Png(r);
+        Assert.Equal("2", r.Headers.GetValues("X-Undo").Single());
+        await c.PostAsync("/api/edit/undo", null);
+        Assert.True((await StudioFixture.Png(await c.PostAsync("/api/edit/undo", null)) - original).abs().max().item<float>() < 1e-6f);
+        Assert.Contains("a2b or b2a", await StudioFixture.Problem(await c.PostAsync("/api/translate/sideways", null), 404));
+
+        // A server without a translator says so.
+        await using var bare = StudioServer.Build(f.Options with { Translator = null }, b => b.WebHost.UseTestServer());
+        await bare.StartAsync();
+        var client = bare.GetTestClient();
+        Assert.Contains("no translation model", await StudioFixture.Problem(await client.PostAsync("/api/translate/a2b", null), 404));
+        using var bareModel = JsonDocument.Parse(await client.GetStringAsync("/api/model"));
+        Assert.Equal(JsonValueKind.Null, bareModel.RootElement.GetProperty("translator").ValueKind);
     }
 
     [Fact]

@@ -34,7 +34,12 @@ public sealed class StudioFixture : IAsyncLifetime
     {
         var model = ServeCommand.FindModels(Assets).Single(m => m.Name == ServeCommand.DefaultModel);
         var (g, d, _) = PaintCommand.LoadModel(model.Checkpoint, model.Dissection, "none", null, CPU, TextWriter.Null);
-        return new StudioOptions(model.Name, g, d, null) { Paint = FastPaint, MaxUploadBytes = UploadLimit, MaxJobs = 2 };
+        return new StudioOptions(model.Name, g, d, null)
+        {
+            Paint = FastPaint, MaxUploadBytes = UploadLimit, MaxJobs = 2,
+            Translator = GanSharp.Methods.Translation.Translators.Load(Path.Combine(Assets, "checkpoints", ServeCommand.DefaultTranslator), CPU),
+            TranslatorDomains = ("Google", "Twitter"),
+        };
     }
 
     public async Task InitializeAsync()
