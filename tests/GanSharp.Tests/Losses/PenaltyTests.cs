@@ -40,6 +40,30 @@ public class PenaltyTests
         Assert.Equal(2.5 * (WNorm - 1) * (WNorm - 1), gpImages.item<double>(), 10);
     }
 
+    /// <summary>
+    /// The interpolation itself, pinned with a critic whose gradient depends on where it is taken: D(x) = Σ x³ has
+    /// ∇D(x̂) = 3x̂², so the penalty is λ·mean((‖3x̂²‖ − 1)²) at x̂ = ε·real + (1 − ε)·fake with ε ~ U(0, 1) per sample,
+    /// drawn from the given generator. Interpolating the other way round, or at one ε for the batch, changes the value.
+    /// </summary>
+    [Fact]
+    public void GradientPenaltyInterpolatesRealAndFakeWithOneUniformEpsilonPerSample()
+    {
+        var real = Images(31, 5, 2, 3);
+        var fake = Images(32, 5, 2, 3);
+        static Tensor Cube(Tensor x) => x.pow(3).sum(new long[] { 1, 2 });                          // [N]
+        double gp = Penalties.GradientPenalty(Cube, real, fake, lambda: 4, rng: new Generator(9)).item<double>();
+        var eps = rand(new long[] { 5, 1, 1 }, dtype: float64, generator: new Generator(9));          // the same draw
+        double Expected(Tensor e)
+        {
+            var mixed = e * real + (1 - e) * fake;                                                    // [N, 2, 3]
+            var norms = (3 * mixed.square()).flatten(1).norm(1);                                      // [N]
+            return 4 * (norms - 1).square().mean().item<double>();
+        }
+        Assert.Equal(Expected(eps), gp, 10);
+        Assert.NotEqual(Expected(1 - eps), gp, 3);                                  // ε on the fake side instead
+        Assert.NotEqual(Expected(eps[..1].expand(5, 1, 1)), gp, 3);                 // one ε for the whole batch
+    }
+
     [Fact]
     public void GradientPenaltyTrainsALinearModuleCriticsWeights()
     {
