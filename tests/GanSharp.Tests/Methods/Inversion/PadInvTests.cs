@@ -92,9 +92,18 @@ public class PadInvTests
         var x = GeneratedDataset.Images(g, 2, 70);
         var inverted = PadInvInversion.Invert(g, e, x, seed: 3);
         Assert.Equal(4, inverted.Coefficients.Count);
-        var blend = PadInvInversion.Blend(g, e, x[..1], x[1..2], new[] { 0.0, 1.0 }, seed: 3);
-        Assert.Equal(new long[] { 2, 3, 32, 32 }, blend.shape);
+        var blend = PadInvInversion.Blend(g, e, x[..1], x[1..2], new[] { 0.0, 0.25, 1.0 }, seed: 3);
+        Assert.Equal(new long[] { 3, 3, 32, 32 }, blend.shape);
         Assert.True(blend[..1].allclose(inverted.Reconstructions[..1], 1e-5, 1e-5), "t = 0 is A's reconstruction");
+        // t > 0: A's code rendered with (1 − t)·p_A + t·p_B, the same noise (the blend's seed) for every t.
+        var noise = GanInversion.MakeNoise(g, 1, new Generator(3), CPU, optimise: false);
+        foreach (var (t, row) in new[] { (0.25, 1), (1.0, 2) })
+        {
+            var mixed = inverted.Coefficients.Select(c => (1 - t) * c[..1] + t * c[1..2]).ToList();
+            var expected = PadInvInversion.Render(g, e, inverted.Codes[..1], mixed, noise.Count > 0 ? noise : null);
+            Assert.True(blend[row..(row + 1)].allclose(expected, 1e-5, 1e-5), $"t = {t}: A's code with the mixed padding");
+        }
+        Assert.True((blend[2] - blend[0]).abs().max().item<float>() > 1e-4, "B's padding changes A's image");
         Assert.All(g.PaddingHooks, h => Assert.Null(h.ExternalPadding));
     }
 }
