@@ -101,6 +101,16 @@ public static class TorchRuntime
         var r = EnsureInitialized();
         string? forced = Environment.GetEnvironmentVariable("GANSHARP_MKLDNN")?.Trim().ToLowerInvariant();
         if (!r.MkldnnSwitchAvailable || r.MkldnnEnabled || forced == "off" || FastConvolutions) return null;
+        return DecideFastConvolutions(verify, what);
+    }
+
+    /// <summary>
+    /// The decision of <see cref="TryFastConvolutions"/> once it applies: runs <paramref name="verify"/> (a failure or an
+    /// exception rejects) and switches the fast path on or leaves the safe path in place. Internal so that tests can
+    /// inject a passing or failing comparison on any machine, including one where oneDNN is correct.
+    /// </summary>
+    internal static double? DecideFastConvolutions(Func<NumericsComparison> verify, string what)
+    {
         lock (Gate)
         {
             NumericsComparison result;

@@ -58,11 +58,41 @@ public class FastConvolutionTests
         finally { ConvOps.ChannelPadding = false; }
     }
 
+    /// <summary>
+    /// The decision on every machine: an injected failing comparison (a wrong kernel's error) or a check that throws
+    /// leaves the safe path in place; an injected passing one switches the fast path on, and it switches back.
+    /// </summary>
     [Fact]
+    public void TheDecisionRejectsAFailingCheckAndAcceptsAPassingOneOnAnyMachine()
+    {
+        var report = TorchRuntime.EnsureInitialized();
+        try
+        {
+            double? error = TorchRuntime.DecideFastConvolutions(() => new NumericsComparison(0.3, 1e-6, "injected wrong kernel: generator output"), "test wrong");
+            Assert.Equal(0.3, error);
+            Assert.False(TorchRuntime.FastConvolutions);
+            Assert.False(ConvOps.ChannelPadding);
+            Assert.Equal(report.MkldnnEnabled, LibTorchSwitches.MkldnnEnabled);   // oneDNN only as the start-up check left it
+            error = TorchRuntime.DecideFastConvolutions(() => throw new InvalidOperationException("injected failure"), "test throws");
+            Assert.True(double.IsPositiveInfinity(error!.Value));
+            Assert.False(TorchRuntime.FastConvolutions);
+
+            error = TorchRuntime.DecideFastConvolutions(() => new NumericsComparison(2e-6, 1e-6, "injected right kernel"), "test right");
+            Assert.Equal(2e-6, error);
+            Assert.True(TorchRuntime.FastConvolutions);
+            Assert.True(ConvOps.ChannelPadding);
+            if (report.MkldnnSwitchAvailable) Assert.True(LibTorchSwitches.MkldnnEnabled);
+        }
+        finally { TorchRuntime.UseSafeConvolutions(); }
+        Assert.False(TorchRuntime.FastConvolutions);
+        Assert.False(ConvOps.ChannelPadding);
+        Assert.Equal(report.MkldnnEnabled, LibTorchSwitches.MkldnnEnabled);
+    }
+
+    [OneDnnWrongFact]
     public void FastPathIsRejectedWhereOneDnnIsWrongAndTheSafePathRestored()
     {
         var report = TorchRuntime.EnsureInitialized();
-        if (report.MkldnnEnabled || !report.MkldnnSwitchAvailable) return; // oneDNN is correct (or absent) here: nothing to reject
         manual_seed(3);
         // DCGAN width 24: its transposed convolutions and 24-channel layers are outside the class oneDNN gets right.
         var arch = GanArchitecture.Default("dcgan", new ImageShape(3, 32, 32), AdversarialLoss.NonSaturating, 24, 16);
@@ -74,11 +104,10 @@ public class FastConvolutionTests
         Assert.False(ConvOps.ChannelPadding);
     }
 
-    [Fact]
+    [OneDnnWrongFact]
     public void FastPathIsKeptForAStyleGanAndSwitchedBack()
     {
         var report = TorchRuntime.EnsureInitialized();
-        if (report.MkldnnEnabled || !report.MkldnnSwitchAvailable) return;
         manual_seed(1);
         var arch = GanArchitecture.Default("stylegan", new ImageShape(3, 16, 16), AdversarialLoss.NonSaturating, 32, 16);
         try
@@ -157,5 +186,17 @@ public class FastConvolutionTests
             Assert.Equal("input 0 gradient", result.Where);
             Assert.InRange(result.Error, 0.5 * fault, 2 * fault); // the old bound (1e-2) would have let it through
         }
+    }
+}
+
+/// <summary>A fact about the real fast path where oneDNN is wrong (it is switched off at start-up); skipped elsewhere with the reason.</summary>
+public sealed class OneDnnWrongFactAttribute : FactAttribute
+{
+    /// <summary>Skips where the start-up check kept oneDNN on, or where it cannot be switched.</summary>
+    public OneDnnWrongFactAttribute()
+    {
+        var report = TorchRuntime.EnsureInitialized();
+        if (report.MkldnnEnabled || !report.MkldnnSwitchAvailable)
+            Skip = "oneDNN is correct (or cannot be switched) on this CPU, so there is no wrong kernel to reject; the decision itself is tested with injected comparisons";
     }
 }
