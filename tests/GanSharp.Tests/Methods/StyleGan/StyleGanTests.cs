@@ -1,3 +1,4 @@
+using GanSharp.Losses;
 using System.Text.Json;
 using GanSharp.Checkpoints;
 using GanSharp.Methods.Synthesis.StyleGan;
@@ -275,18 +276,17 @@ public class StyleGanTests
         for (int step = 0; step < 16; step++)
         {
             using var scope = NewDisposeScope();
-            // D: softplus(D(G(z))) + softplus(−D(x)).
+            // D and G with the library's non-saturating losses (the ones GanMethod trains with).
             Tensor fake;
             using (no_grad()) fake = g.Synthesize(g.MixStyles(Z(g, 100 + step), Z(g, 200 + step), config.MixingProbability, rng));
             optD.zero_grad();
-            var lossD = F.softplus(d.Score(fake)).mean() + F.softplus(-d.Score(real)).mean();
+            var lossD = AdversarialLosses.DiscriminatorLoss(AdversarialLoss.NonSaturating, d.Score(real), d.Score(fake));
             lossD.backward();
             optD.step();
             dLosses.Add(lossD.item<float>());
-            // G: non-saturating softplus(−D(G(z))).
             optG.zero_grad();
             var ws = g.MixStyles(Z(g, 300 + step), Z(g, 400 + step), config.MixingProbability, rng);
-            var lossG = F.softplus(-d.Score(g.Synthesize(ws))).mean();
+            var lossG = AdversarialLosses.GeneratorLoss(AdversarialLoss.NonSaturating, d.Score(g.Synthesize(ws)));
             lossG.backward();
             optG.step();
             g.UpdateMeanLatent(ws);
