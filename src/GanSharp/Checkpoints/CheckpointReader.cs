@@ -216,7 +216,8 @@ public sealed class CheckpointReader
         ArgumentNullException.ThrowIfNull(name);
         return Manifest.Find(kind, name) ?? throw new GanSharpException(
             $"checkpoint {Folder}: no {kind.ToString().ToLowerInvariant()} named '{name}'",
-            $"it holds: {string.Join(", ", Manifest.Files.Select(f => $"{f.Kind.ToString().ToLowerInvariant()} {f.Name}"))}");
+            Manifest.Files.Count == 0 ? "its manifest lists no files: the checkpoint is empty or damaged"
+                : $"it holds: {string.Join(", ", Manifest.Files.Select(f => $"{f.Kind.ToString().ToLowerInvariant()} {f.Name}"))}");
     }
 
     string PathOf(CheckpointFileEntry entry) => CheckpointLayout.ResolveInside(Folder, entry.Path)!;

@@ -72,7 +72,7 @@ internal static class SkiaDecoder
             if (info.Width > limits.MaxWidth || info.Height > limits.MaxHeight || (long)info.Width * info.Height > limits.MaxPixels)
                 throw new GanSharpException(
                     $"Image '{source}' declares {info.Width}x{info.Height} pixels, above the limit of {limits.MaxWidth}x{limits.MaxHeight} / {limits.MaxPixels} pixels; refused before decoding (possible decompression bomb).",
-                    "Resize the image, or raise ImageLimits if it is genuine.");
+                    "Resize the image to at most the limit (e.g. 4096 px a side) before giving it to GanSharp.");
             bool alpha = info.AlphaType != SKAlphaType.Opaque;
             bool gray = info.ColorType is SKColorType.Gray8 or SKColorType.Alpha8;
             header = new ImageHeader(source, format, info.Width, info.Height, alpha, (gray ? 1 : 3) + (alpha ? 1 : 0));

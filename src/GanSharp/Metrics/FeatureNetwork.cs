@@ -209,7 +209,7 @@ public sealed class FeatureNetwork : nn.Module<Tensor, Tensor>
         var reader = CheckpointReader.Open(path);
         if (reader.Manifest.Method != MethodName)
             throw new GanSharpException($"checkpoint {path} was written by method '{reader.Manifest.Method}', not a feature network ('{MethodName}')",
-                "train one with FeatureNetworkTrainer.Train and save it with FeatureNetwork.Save");
+                "train one with `gansharp train features --data SPEC -o DIR`, or use a bundled one (assets/checkpoints/features-*)");
         var network = (FeatureNetwork)reader.BuildModule(ModuleName, registry, device);
         if (reader.Has(CheckpointFileKind.Extra, InfoName)) network.Info = reader.ReadJson<FeatureNetworkInfo>(InfoName);
         network.eval();
