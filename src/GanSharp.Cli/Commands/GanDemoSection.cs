@@ -27,7 +27,7 @@ public sealed class GanDemoSection : IDemoSection
     public void Render(DemoContext demo, HtmlReport report)
     {
         report.Section(Title, "Samples of the bundled checkpoints, trained by GanSharp's own commands on this project's CPU machines. " +
-            "Every image comes from a fixed seed: `gansharp sample -c <checkpoint> --seed 0` gives the same grid.");
+            "Every image comes from a fixed seed: `gansharp sample -c <checkpoint> --seed 0 -o grid.png` gives the same grid.");
         foreach (var (folder, title, command) in Bundled)
         {
             var path = Path.Combine(demo.AssetsFolder, "checkpoints", folder);

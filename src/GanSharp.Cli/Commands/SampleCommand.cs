@@ -15,7 +15,7 @@ public static class SampleCommand
     {
         var cmd = new Command("sample", "Write sample grids from a GAN checkpoint: random samples, latent interpolation, truncation sweep");
         var checkpoint = new Option<string>("--checkpoint", "-c") { Description = "A checkpoint folder, a run folder, or latest", Required = true };
-        var output = new Option<string>("--out", "-o") { Description = "Output PNG", DefaultValueFactory = _ => "samples.png" };
+        var output = new Option<string?>("--out", "-o") { Description = "Output PNG (default: the run folder's samples/sample-MODE-seedS.png when the checkpoint is in a run folder; required otherwise)" };
         var count = new Option<int>("--count", "-n") { Description = "Images (rows for interpolation/sweeps)", DefaultValueFactory = _ => 64 };
         var seed = new Option<long>("--seed") { Description = "Seed of the latents (same seed, same images)", DefaultValueFactory = _ => 0 };
         var truncation = new Option<double>("--truncation") { Description = "Truncation psi (1 = none)", DefaultValueFactory = _ => 1.0 };
@@ -49,7 +49,7 @@ public static class SampleCommand
             {
                 var (info, tensors) = LatentFile.Read(latentPath);
                 var rendered = LatentFile.Render(g, info, tensors).cpu().clamp(-1, 1);
-                var file = parse.GetValue(output)!;
+                var file = OutputPath(parse.GetValue(output), parse.GetValue(checkpoint)!, $"latents-{Path.GetFileNameWithoutExtension(latentPath)}.png");
                 SampleGrid.WritePng(rendered, file, new GridOptions(Columns: Math.Min(8, info.Images.Count), Captions: info.Images, Title: $"{info.Method} codes ({info.Space}) from {Path.GetFileName(latentPath)}"));
                 ctx.Output.WriteLine($"wrote {file} ({info.Images.Count} image(s))");
                 return ExitCodes.Ok;
@@ -63,12 +63,28 @@ public static class SampleCommand
                     columns + 1, $"style mixing: first {parse.GetValue(crossover) ?? g.StyleCount / 2} of {g.StyleCount} styles from the row image, the rest from the column image"),
                 _ => throw new GanSharpException($"--mode {m}: use grid, interpolate, truncation or mixing"),
             };
-            var path = parse.GetValue(output)!;
+            var path = OutputPath(parse.GetValue(output), parse.GetValue(checkpoint)!, $"sample-{m}-seed{parse.GetValue(seed)}.png");
             SampleGrid.WritePng(images.cpu(), path, new GridOptions(Columns: gridColumns, Title: title));
             ctx.Output.WriteLine($"wrote {path}");
             return ExitCodes.Ok;
         });
         return cmd;
+    }
+
+    /// <summary>
+    /// <paramref name="given"/>, or <paramref name="name"/> in the samples folder of the run that holds
+    /// <paramref name="checkpoint"/>; a checkpoint outside a run folder (a bundled or exported one) needs <c>-o</c>, so
+    /// that nothing is written into the current folder or next to bundled assets unasked.
+    /// </summary>
+    static string OutputPath(string? given, string checkpoint, string name)
+    {
+        if (!string.IsNullOrWhiteSpace(given)) return given;
+        var run = Training.RunFolder.Resolve("runs", checkpoint).RunFolderPath
+            ?? throw new GanSharpException($"{checkpoint} is not in a run folder, so there is no samples/ folder to write into",
+                "pass -o FILE.png");
+        var folder = Path.Combine(run, "samples");
+        Directory.CreateDirectory(folder);
+        return Path.Combine(folder, name);
     }
 
     /// <summary>The most images one sample sheet may hold (checked before anything is generated).</summary>

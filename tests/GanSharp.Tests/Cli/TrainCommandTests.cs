@@ -65,6 +65,13 @@ public class TrainCommandTests
             Assert.True(code == ExitCodes.Ok, err);
             Assert.InRange(ImageReader.ReadHeader(png).Width, 5 * 28, 5 * 28 + 60);
         }
+        // Without -o: into the run folder's samples/, never the current folder; a checkpoint outside a run needs -o.
+        (code, _, err) = await CliTests.Run("sample", "-c", run, "-n", "4", "--seed", "3", "--device", "cpu");
+        Assert.True(code == ExitCodes.Ok, err);
+        Assert.Equal(first, File.ReadAllBytes(Path.Combine(run, "samples", "sample-grid-seed3.png")));
+        (code, _, err) = await CliTests.Run("sample", "-c", Path.Combine(DataCommandTests.Assets, "checkpoints", "dcgan-fashion"), "-n", "4", "--device", "cpu");
+        Assert.NotEqual(ExitCodes.Ok, code);
+        Assert.Contains("-o FILE.png", err);
     }
 
     [Fact]
