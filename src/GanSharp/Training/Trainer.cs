@@ -123,6 +123,8 @@ public sealed class Trainer
         bool completed = false;
         try
         {
+            // Short runs log more often, so that even a few-step run has a loss curve (at least ~20 points when it can).
+            long logEvery = Math.Clamp(options.Steps / 20, 1, options.LogEvery);
             while (step < options.Steps)
             {
                 cancel.ThrowIfCancellationRequested();
@@ -156,7 +158,7 @@ public sealed class Trainer
                 step++;
                 stepsThisSession++;
                 double speed = stepsThisSession / Math.Max(1e-9, computeTime.Elapsed.TotalSeconds);
-                if (step % options.LogEvery == 0 || step == options.Steps)
+                if (step % logEvery == 0 || step == options.Steps)
                 {
                     var logged = new Dictionary<string, double>(scalars) { ["lr_factor"] = options.LrFactor(step - 1), ["steps_per_s"] = speed };
                     run.LogScalars(step, logged);

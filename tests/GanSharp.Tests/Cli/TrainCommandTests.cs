@@ -35,7 +35,10 @@ public class TrainCommandTests
         Assert.Contains("finished at step 4", output);
         var run = Directory.GetDirectories(runs).Single();
         Assert.True(File.Exists(Path.Combine(run, "config.json")));
-        Assert.Equal(4, StatsLog.Read(Path.Combine(run, "stats.jsonl")).Max(s => s.Step));
+        var smokeStats = StatsLog.Read(Path.Combine(run, "stats.jsonl"));
+        Assert.Equal(4, smokeStats.Max(s => s.Step));
+        Assert.Equal(new long[] { 1, 2, 3, 4 }, smokeStats.Where(s => s.Event == null).Select(s => s.Step)); // a short run logs every step…
+        Assert.True(File.Exists(Path.Combine(run, "loss-curves.png")));                                         // …so it has a loss curve
         Assert.True(File.Exists(Path.Combine(run, "samples", "fakes-000000004.png")));
 
         // A changed setting on resume is refused with the list, unless --override (then it is recorded).
