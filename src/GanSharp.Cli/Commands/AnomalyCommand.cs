@@ -52,7 +52,7 @@ public static class AnomalyCommand
         var percentile = new Option<double>("--percentile") { Description = "Threshold = this percentile of held-out normal scores", DefaultValueFactory = _ => 95 };
         var size = new Option<int>("--size") { Description = "Image side", DefaultValueFactory = _ => 28 };
         var rgb = new Option<bool>("--rgb") { Description = "Train on RGB images (default gray)" };
-        var runs = new Option<string>("--runs") { Description = "Folder of run folders", DefaultValueFactory = _ => "runs" };
+        var runs = new Option<string>("--runs") { Description = "Folder of run folders", DefaultValueFactory = _ => GanSharp.Training.RunFolder.DefaultRoot };
         var assets = new Option<string?>("--assets") { Description = "Bundled assets folder (for bundled: data)" };
         foreach (var o in new Option[] { method, data, normalClass, steps, batch, seed, width, latent, lr, encoderSteps, searchSteps, variant, egbadScore, percentile, size, rgb, runs, assets })
             cmd.Options.Add(o);

@@ -23,7 +23,7 @@ public static class ExportCommand
         {
             Platform.TorchRuntime.EnsureInitialized();
             string source = parse.GetValue(checkpoint)!;
-            string method = Checkpoints.CheckpointReader.Open(Training.RunFolder.Resolve("runs", source).CheckpointPath, verify: false).Manifest.Method;
+            string method = Checkpoints.CheckpointReader.Open(Training.RunFolder.Resolve(Training.RunFolder.DefaultRoot, source).CheckpointPath, verify: false).Manifest.Method;
             bool gan = method == "gan";
             if (!gan && parse.GetValue(noD)) throw new GanSharpException($"{source}: --no-discriminator applies to GAN checkpoints only");
             var m = gan ? GanCheckpoint.Export(source, parse.GetValue(output)!, !parse.GetValue(noD)) : Training.Trainer.ExportSlim(source, parse.GetValue(output)!, UsedModules(method));

@@ -41,7 +41,7 @@ public sealed class InversionTrainOptions
     /// <summary>--checkpoint-every.</summary>
     public Option<int> CheckpointEvery { get; } = new("--checkpoint-every") { Description = "Steps between checkpoints", DefaultValueFactory = _ => 500 };
     /// <summary>--runs.</summary>
-    public Option<string> Runs { get; } = new("--runs") { Description = "Folder of run folders", DefaultValueFactory = _ => "runs" };
+    public Option<string> Runs { get; } = new("--runs") { Description = "Folder of run folders", DefaultValueFactory = _ => GanSharp.Training.RunFolder.DefaultRoot };
     /// <summary>--desc.</summary>
     public Option<string?> Description { get; } = new("--desc") { Description = "Run folder description" };
     /// <summary>--dry-run.</summary>

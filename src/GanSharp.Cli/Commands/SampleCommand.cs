@@ -79,7 +79,7 @@ public static class SampleCommand
     static string OutputPath(string? given, string checkpoint, string name)
     {
         if (!string.IsNullOrWhiteSpace(given)) return given;
-        var run = Training.RunFolder.Resolve("runs", checkpoint).RunFolderPath
+        var run = Training.RunFolder.Resolve(Training.RunFolder.DefaultRoot, checkpoint).RunFolderPath
             ?? throw new GanSharpException($"{checkpoint} is not in a run folder, so there is no samples/ folder to write into",
                 "pass -o FILE.png");
         var folder = Path.Combine(run, "samples");

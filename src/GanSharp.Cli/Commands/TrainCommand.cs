@@ -62,7 +62,7 @@ public static class TrainCommand
         var sampleEvery = new Option<int?>("--sample-every") { Description = "Steps between sample grids" };
         var checkpointEvery = new Option<int?>("--checkpoint-every") { Description = "Steps between checkpoints" };
         var desc = new Option<string?>("--desc") { Description = "Run folder description" };
-        var runs = new Option<string>("--runs") { Description = "Folder of run folders", DefaultValueFactory = _ => "runs" };
+        var runs = new Option<string>("--runs") { Description = "Folder of run folders", DefaultValueFactory = _ => GanSharp.Training.RunFolder.DefaultRoot };
         var resume = new Option<string?>("--resume") { Description = "latest, a run folder or a checkpoint" };
         var nan = new Option<string>("--nan") { Description = "On NaN/Inf: rollback (to the last checkpoint) or stop", DefaultValueFactory = _ => "rollback" };
         var dryRun = new Option<bool>("--dry-run") { Description = "Print the resolved configuration and exit" };

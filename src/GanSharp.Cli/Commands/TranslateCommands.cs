@@ -65,7 +65,7 @@ public static class TranslateCommands
         var sampleEvery = new Option<int?>("--sample-every") { Description = "Steps between sample grids" };
         var checkpointEvery = new Option<int?>("--checkpoint-every") { Description = "Steps between checkpoints" };
         var desc = new Option<string?>("--desc") { Description = "Run folder description" };
-        var runs = new Option<string>("--runs") { Description = "Folder of run folders", DefaultValueFactory = _ => "runs" };
+        var runs = new Option<string>("--runs") { Description = "Folder of run folders", DefaultValueFactory = _ => GanSharp.Training.RunFolder.DefaultRoot };
         var resume = new Option<string?>("--resume") { Description = "latest, a run folder or a checkpoint" };
         var overrideOpt = new Option<bool>("--override") { Description = "With --resume: train with settings that differ from the resumed run's (they are listed and recorded in the run folder); --steps may change without it (the linear decay then spans the new total)" };
         var dryRun = new Option<bool>("--dry-run") { Description = "Print the resolved configuration and exit" };

@@ -289,6 +289,14 @@ public sealed partial class RunFolder : IDisposable
     }
 
     /// <summary>
+    /// The folder of run folders when a command is given none: <c>$GANSHARP_RUNS</c>, or <c>runs</c> (relative to the
+    /// current folder). Every verb's <c>--runs</c> defaults to it, and <c>-c latest</c> of the verbs without
+    /// <c>--runs</c> looks there, so one variable moves them all.
+    /// </summary>
+    public static string DefaultRoot =>
+        Environment.GetEnvironmentVariable("GANSHARP_RUNS") is { Length: > 0 } env ? env : "runs";
+
+    /// <summary>
     /// Resolves a <c>--resume</c> argument: <c>latest</c> (the newest run under <paramref name="runsRoot"/> that has
     /// a checkpoint, and its latest checkpoint), a run folder (its latest checkpoint), its <c>checkpoints</c> folder,
     /// a checkpoint folder, or a run id or folder name under <paramref name="runsRoot"/>.

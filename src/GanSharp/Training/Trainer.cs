@@ -253,7 +253,7 @@ public sealed class Trainer
     /// <param name="modules">The networks to keep (null: all), e.g. only PadInv's encoder, not the discriminator it trained against.</param>
     public static CheckpointManifest ExportSlim(string checkpoint, string destination, IReadOnlyCollection<string>? modules = null)
     {
-        var reader = CheckpointReader.Open(RunFolder.Resolve("runs", checkpoint).CheckpointPath);
+        var reader = CheckpointReader.Open(RunFolder.Resolve(RunFolder.DefaultRoot, checkpoint).CheckpointPath);
         var m = reader.Manifest;
         if (modules?.FirstOrDefault(n => !reader.Has(CheckpointFileKind.Module, n)) is { } absent)
             throw new GanSharpException($"{checkpoint}: the '{m.Method}' checkpoint has no network '{absent}'");

@@ -6,7 +6,7 @@ namespace GanSharp.Tests.Cli;
 public class SignalTests
 {
     /// <summary>The built CLI next to this test build (same configuration and framework).</summary>
-    static string CliDll()
+    internal static string CliDll()
     {
         var testBin = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)); // …/bin/<Configuration>/<tfm>
         string tfm = testBin.Name, configuration = testBin.Parent!.Name;
@@ -53,5 +53,32 @@ public class SignalTests
         var run = Directory.GetDirectories(runs).Single();
         var checkpoints = Directory.GetDirectories(Path.Combine(run, "checkpoints"), "step-*");
         Assert.NotEmpty(checkpoints); // saved on the way out, long before the step-1000000 schedule
+    }
+
+    /// <summary><c>GANSHARP_RUNS</c> moves the default runs root of every verb: training without <c>--runs</c> lands there and <c>-c latest</c> finds it.</summary>
+    [Fact]
+    public async Task TheRunsVariableMovesTheDefaultRunsRootOfEveryVerb()
+    {
+        using var dir = new ScratchFolder("runs-root");
+        var runs = dir.Combine("elsewhere");
+        async Task<(int Code, string Err)> Cli(params string[] args)
+        {
+            var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = dir.Path };
+            start.ArgumentList.Add(CliDll());
+            foreach (var a in args) start.ArgumentList.Add(a);
+            start.Environment["GANSHARP_RUNS"] = runs;
+            using var p = Process.Start(start)!;
+            var err = p.StandardError.ReadToEndAsync();
+            await p.StandardOutput.ReadToEndAsync();
+            await p.WaitForExitAsync();
+            return (p.ExitCode, await err);
+        }
+        var (code, err) = await Cli("train", "gan", "--preset", "smoke", "--assets", DataCommandTests.Assets, "--threads", "1", "--device", "cpu");
+        Assert.True(code == 0, err);
+        var run = Assert.Single(Directory.GetDirectories(runs));
+        Assert.False(Directory.Exists(Path.Combine(dir.Path, "runs")));
+        (code, err) = await Cli("sample", "-c", "latest", "-n", "4", "--threads", "1", "--device", "cpu");
+        Assert.True(code == 0, err);
+        Assert.True(File.Exists(Path.Combine(run, "samples", "sample-grid-seed0.png")));
     }
 }

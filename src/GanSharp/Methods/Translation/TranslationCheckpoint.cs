@@ -13,7 +13,7 @@ internal static class TranslationCheckpoint
     /// </summary>
     public static CheckpointReader Open(string checkpoint, string method, string label, string hint)
     {
-        var point = Training.RunFolder.Resolve("runs", checkpoint);
+        var point = Training.RunFolder.Resolve(Training.RunFolder.DefaultRoot, checkpoint);
         var reader = CheckpointReader.Open(point.CheckpointPath);
         if (reader.Manifest.Method != method)
             throw new GanSharpException($"{checkpoint} is a '{reader.Manifest.Method}' checkpoint, not a {label} one", hint);

@@ -22,7 +22,7 @@ public static class Translators
     /// </summary>
     public static LoadedTranslator Load(string checkpoint, Device? device = null)
     {
-        var point = Training.RunFolder.Resolve("runs", checkpoint);
+        var point = Training.RunFolder.Resolve(Training.RunFolder.DefaultRoot, checkpoint);
         string method = CheckpointReader.Open(point.CheckpointPath, verify: false).Manifest.Method;
         switch (method)
         {

@@ -31,7 +31,7 @@ public static class EncoderCheckpoint
     /// </summary>
     public static OpenedEncoder Open(string checkpoint, params string[] methods)
     {
-        var point = Training.RunFolder.Resolve("runs", checkpoint);
+        var point = Training.RunFolder.Resolve(Training.RunFolder.DefaultRoot, checkpoint);
         var reader = CheckpointReader.Open(point.CheckpointPath);
         if (!methods.Contains(reader.Manifest.Method))
             throw new GanSharpException($"{checkpoint} is a '{reader.Manifest.Method}' checkpoint, not {string.Join(" or ", methods.Select(m => $"'{m}'"))}",

@@ -97,7 +97,7 @@ public static class PadInvInversion
     /// <summary>Opens a PadInv checkpoint (<c>gansharp train padinv</c>) and rebuilds its encoder (eval mode, frozen) on <paramref name="device"/>.</summary>
     public static PadInvEncoder Load(string checkpoint, Device? device = null)
     {
-        var point = Training.RunFolder.Resolve("runs", checkpoint);
+        var point = Training.RunFolder.Resolve(Training.RunFolder.DefaultRoot, checkpoint);
         var reader = CheckpointReader.Open(point.CheckpointPath);
         if (reader.Manifest.Method != PadInvMethod.MethodName)
             throw new GanSharpException($"{checkpoint} is a '{reader.Manifest.Method}' checkpoint, not 'padinv'", "train one with gansharp train padinv");

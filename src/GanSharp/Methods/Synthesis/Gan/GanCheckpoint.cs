@@ -54,7 +54,7 @@ public static class GanCheckpoint
     /// </summary>
     public static OpenedGanCheckpoint Open(string checkpoint)
     {
-        var point = Training.RunFolder.Resolve("runs", checkpoint);
+        var point = Training.RunFolder.Resolve(Training.RunFolder.DefaultRoot, checkpoint);
         var reader = CheckpointReader.Open(point.CheckpointPath);
         if (reader.Manifest.Method != "gan")
             throw new GanSharpException($"{checkpoint} is a '{reader.Manifest.Method}' checkpoint, not a GAN");
