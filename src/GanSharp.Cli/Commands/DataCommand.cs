@@ -88,9 +88,9 @@ public static class DataCommand
 
     static Command Show(CliContext ctx)
     {
-        var cmd = new Command("show", "Print counts, shape, class balance and pixel statistics; write a preview grid");
+        var cmd = new Command("show", "Print counts, shape, class balance and pixel statistics; with --preview P.png, write a preview grid");
         var spec = new Argument<string>("spec") { Description = DatasetResolver.Forms };
-        var preview = new Option<string?>("--preview") { Description = "Where to write the preview grid PNG (default: <spec>-preview.png; 'none' to skip)" };
+        var preview = new Option<string?>("--preview") { Description = "Write a preview grid PNG here (default: none, so nothing is written into the current folder unasked)" };
         var count = new Option<int>("--count") { Description = "Images in the preview grid", DefaultValueFactory = _ => 64 };
         var size = new Option<int>("--size") { Description = "Image side for folders and emoji", DefaultValueFactory = _ => 64 };
         var gray = new Option<bool>("--gray") { Description = "Read folders and emoji as gray" };
@@ -116,8 +116,8 @@ public static class DataCommand
                     t.AddRow(c.Label.ToString(CultureInfo.InvariantCulture), Markup.Escape(c.Name), c.Count.ToString(CultureInfo.InvariantCulture), c.Fraction.ToString("P1", CultureInfo.InvariantCulture));
                 ctx.Console.Write(t);
             }
-            var target = parse.GetValue(preview) ?? SafeName(text) + "-preview.png";
-            if (!string.Equals(target, "none", StringComparison.OrdinalIgnoreCase))
+            var target = parse.GetValue(preview);
+            if (target is not null && !string.Equals(target, "none", StringComparison.OrdinalIgnoreCase))
             {
                 WritePreview(d, target, parse.GetValue(count), parse.GetValue(seed));
                 ctx.Output.WriteLine($"preview: {target}");
@@ -144,8 +144,6 @@ public static class DataCommand
     }
 
     static string Shorten(string s) => s.Length <= 12 ? s : s[..11] + "…";
-
-    static string SafeName(string spec) => new(spec.Select(ch => char.IsLetterOrDigit(ch) || ch is '-' or '_' ? ch : '-').ToArray());
 
     static Command Bundle(CliContext ctx)
     {

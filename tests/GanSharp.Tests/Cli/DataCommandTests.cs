@@ -46,6 +46,10 @@ public class DataCommandTests
         Assert.Contains("Ankle boot", output);
         var header = ImageReader.ReadHeader(png);
         Assert.True(header.Width >= 4 * 28 && header.Height >= 4 * 28);
+        Assert.Contains("preview: ", output);
+        (code, output, err) = await CliTests.Run("data", "show", "bundled:fashion-mnist", "--assets", Assets);
+        Assert.True(code == ExitCodes.Ok, err);
+        Assert.DoesNotContain("preview: ", output); // nothing written into the current folder unasked
     }
 
     [Fact]
