@@ -41,11 +41,13 @@ public static class DoctorCommand
         static string E(double e) => double.IsPositiveInfinity(e) ? "NaN/Inf" : e.ToString("0.0e+0", CultureInfo.InvariantCulture);
         yield return ("GanSharp", r.GanSharpVersion);
         yield return ("TorchSharp", r.TorchSharpVersion);
-        yield return ("libtorch", r.LibTorchVersion);
+        yield return ("libtorch", r.LibTorchVersion + " (TorchSharp's build target)");
+        yield return ("libtorch loaded", r.LibTorchLoaded ?? "unknown (no /proc/self/maps)");
         yield return ("OS", r.Os);
         yield return (".NET", r.Runtime);
         yield return ("cores", r.Cores.ToString(CultureInfo.InvariantCulture));
         yield return ("devices", string.Join(", ", r.Devices));
+        foreach (var gpu in r.Gpus) yield return ("GPU", gpu);
         yield return ("threads", r.Threads.ToString(CultureInfo.InvariantCulture));
         yield return ("OpenMP wait policy", r.OpenMpWaitPolicy);
         yield return ("native-load fix", $"{r.NativeLoadFix.Status}: {r.NativeLoadFix.Detail}");

@@ -18,6 +18,12 @@ public sealed record DoctorReport(
     NativeLoadFixStatus NativeLoadFix,
     NumericsReport Numerics)
 {
+    /// <summary>The loaded <c>libtorch_cpu.so</c> and, for a PyTorch installation, its version; null where it cannot be told.</summary>
+    public string? LibTorchLoaded { get; init; }
+
+    /// <summary>The NVIDIA GPUs (name, memory, compute capability) when CUDA is available; empty otherwise.</summary>
+    public IReadOnlyList<string> Gpus { get; init; } = Array.Empty<string>();
+
     /// <summary>Collects the report; initialises TorchSharp (and so runs the numerics check) if needed.</summary>
     public static DoctorReport Collect()
     {
@@ -33,7 +39,13 @@ public sealed record DoctorReport(
             torch.get_num_threads(),
             Platform.OpenMpWaitPolicy.Description,
             Platform.NativeLoadFix.Inspect(),
-            numerics);
+            numerics)
+        {
+            LibTorchLoaded = LoadedLibTorch.Path() is { } path
+                ? path + (LoadedLibTorch.VersionBeside(System.IO.Path.GetDirectoryName(path)!) is { } v ? $" (PyTorch {v})" : "")
+                : null,
+            Gpus = torch.cuda.is_available() ? LoadedLibTorch.Gpus() : Array.Empty<string>(),
+        };
     }
 
     /// <summary>The informational version of an assembly without the source-revision suffix.</summary>
