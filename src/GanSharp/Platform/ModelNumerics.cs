@@ -70,7 +70,7 @@ public static class ModelNumerics
             var ps = net.named_parameters().Where(p => p.parameter.requires_grad).Select(p => (Tensor)p.parameter).ToArray();
             var wrt = xs.Concat(ps).ToArray();
             var grads = autograd.grad(new[] { y }, wrt, new[] { r.to(type) }, allow_unused: true);
-            return (y.detach(), grads.Select(g => g is null ? zeros(1) : g.detach()).ToArray(), r);
+            return (y.detach(), grads.Select(g => g is null || g.IsInvalid ? zeros(1, dtype: type) : g.detach()).ToArray(), r);
         }
         var reference = Run(net64, run64, float64, null);
         var cot = reference.Cotangent;
@@ -120,12 +120,33 @@ public static class ModelNumerics
     }
 
     /// <summary><see cref="Compare"/> for a discriminator on <paramref name="batch"/> random images in [-1, 1].</summary>
-    public static NumericsComparison DiscriminatorError(IDiscriminator net, IDiscriminator twin64, int batch, Generator rng)
+    public static NumericsComparison DiscriminatorError(IDiscriminator net, IDiscriminator twin64, int batch, Generator rng) =>
+        DiscriminatorError(net, twin64, batch, rng, d => x => d.Score(x));
+
+    /// <summary>
+    /// <see cref="Compare"/> for a gradient penalty of a discriminator: the value Σ‖∇ₓD(x)‖² (R1's and WGAN-GP's
+    /// quantity) and, through a double backward, its gradients with respect to the images and every weight: the
+    /// second-order pass that R1 and WGAN-GP train with, which the first-order check never runs.
+    /// </summary>
+    public static NumericsComparison PenaltyError(IDiscriminator net, IDiscriminator twin64, int batch, Generator rng) =>
+        DiscriminatorError(net, twin64, batch, rng, d => x => InputGradientNorm(d.Score, x));
+
+    /// <summary>Σ over the batch of ‖∇ₓ Σ score(x)‖², differentiable (create_graph) with respect to x and the weights. // [1]</summary>
+    public static Tensor InputGradientNorm(Func<Tensor, Tensor> score, Tensor x)
+    {
+        using var enable = enable_grad();
+        var grad = autograd.grad(new[] { score(x).sum() }, new[] { x }, retain_graph: true, create_graph: true)[0]; // [N, C, H, W]; the graph is kept for the second backward
+        return grad.square().sum().reshape(1);
+    }
+
+    static NumericsComparison DiscriminatorError(IDiscriminator net, IDiscriminator twin64, int batch, Generator rng, Func<IDiscriminator, Func<Tensor, Tensor>> run)
     {
         using var scope = NewDisposeScope();
         var device = net.Module.parameters().First().device;
         var s = net.Input;
         var x = (rand(new long[] { batch, s.Channels, s.Height, s.Width }, dtype: float64, generator: rng) * 2 - 1).to(device);
-        return Compare(net.Module, xs => net.Score(xs[0]), twin64.Module, xs => twin64.Score(xs[0]), new[] { x }, rng);
+        var run32 = run(net);
+        var run64 = run(twin64);
+        return Compare(net.Module, xs => run32(xs[0]), twin64.Module, xs => run64(xs[0]), new[] { x }, rng);
     }
 }

@@ -187,6 +187,54 @@ public class FastConvolutionTests
             Assert.InRange(result.Error, 0.5 * fault, 2 * fault); // the old bound (1e-2) would have let it through
         }
     }
+
+    /// <summary>
+    /// A fault that only the second-order pass sees: x + f·c·(x − x̄)², whose value and first derivative are exact, but
+    /// whose second derivative is off by 2·f·c (c = ±1 by column). The first-order check must accept it and the
+    /// penalty check (a double backward, as R1 and WGAN-GP train) must reject it.
+    /// </summary>
+    [Fact]
+    public void ThePenaltyCheckCatchesAFaultOnlyTheDoubleBackwardSees()
+    {
+        using var scope = NewDisposeScope();
+        var config = new GanSharp.Methods.Synthesis.StyleGan.StyleGanConfig(Resolution: 16, Channels: 3, LatentSize: 12, StyleSize: 10,
+            MappingLayers: 2, ChannelBase: 128, MaxChannels: 16);
+        manual_seed(13);
+        var d = new GanSharp.Methods.Synthesis.StyleGan.StyleGanDiscriminator(config);
+        var d64 = new GanSharp.Methods.Synthesis.StyleGan.StyleGanDiscriminator(config);
+        d64.load_state_dict(d.state_dict());
+        d64.to(float64);
+        var columns = (arange(16, float32) % 2 * 2 - 1).reshape(1, 1, 1, 16);
+        Tensor Faulty(Tensor x) => ConvOps.ChannelPadding ? x + 0.05 * columns * (x - x.detach()).square() : x;
+        var gen = new Generator(14);
+        var x = rand(new long[] { 4, 3, 16, 16 }, dtype: float64, generator: gen) * 2 - 1;
+        var first = ModelNumerics.Compare(d, xs => d.Score(Faulty(xs[0])), d64, xs => d64.Score(xs[0]), new[] { x }, new Generator(15));
+        Assert.True(first.Passed, $"first order: {first}");
+        var second = ModelNumerics.Compare(d, xs => ModelNumerics.InputGradientNorm(t => d.Score(Faulty(t)), xs[0]),
+            d64, xs => ModelNumerics.InputGradientNorm(d64.Score, xs[0]), new[] { x }, new Generator(15));
+        Assert.False(second.Passed, $"second order: {second}");
+        // Without the fault the penalty check passes (safe and fast path agree with float64 through the double backward).
+        var clean = ModelNumerics.PenaltyError(d, d64, 4, new Generator(16));
+        Assert.True(clean.Passed, clean.ToString());
+    }
+
+    /// <summary>
+    /// The whole acceptance check (G, D and D's penalty double backward) runs on every architecture GanSharp ships and
+    /// names where it is worst; with the channel-padded convolutions, which compute the same function, it passes.
+    /// </summary>
+    [Theory]
+    [InlineData("dcgan", AdversarialLoss.WganGp)]
+    [InlineData("stylegan", AdversarialLoss.NonSaturating)]
+    [InlineData("stylegan2", AdversarialLoss.NonSaturating)]
+    public void TheAcceptanceCheckCoversEveryShippedArchitectureIncludingThePenaltyPass(string archName, AdversarialLoss loss)
+    {
+        manual_seed(5);
+        var arch = GanArchitecture.Default(archName, archName == "dcgan" ? new ImageShape(1, 28, 28) : new ImageShape(3, 16, 16), loss, 16, 16);
+        var result = arch.NumericsError(2, CPU);
+        Assert.True(double.IsFinite(result.Error), result.ToString());
+        Assert.Matches("^(G|D|D penalty \\(double backward\\)) ", result.Where);
+        if (TorchRuntime.EnsureInitialized().MkldnnEnabled) Assert.True(result.Passed, $"{archName}: {result}, allowed {result.Allowed}");
+    }
 }
 
 /// <summary>A fact about the real fast path where oneDNN is wrong (it is switched off at start-up); skipped elsewhere with the reason.</summary>

@@ -90,7 +90,10 @@ public sealed record GanArchitecture(string Arch, JsonElement Config)
             }
             var ge = Platform.ModelNumerics.GeneratorError(g, g64, batch, rng);
             var de = Platform.ModelNumerics.DiscriminatorError(d, d64, batch, rng);
-            return Platform.ModelNumerics.Worst(ge with { Where = "G " + ge.Where }, de with { Where = "D " + de.Where });
+            // The penalties (R1, WGAN-GP) train through a double backward of D: check that pass too.
+            var pe = Platform.ModelNumerics.PenaltyError(d, d64, batch, rng);
+            return Platform.ModelNumerics.Worst(Platform.ModelNumerics.Worst(ge with { Where = "G " + ge.Where }, de with { Where = "D " + de.Where }),
+                pe with { Where = "D penalty (double backward) " + pe.Where });
         }
         finally
         {
