@@ -57,7 +57,7 @@ launcher gansharp GanSharp.Cli.dll
 [ $bench = 1 ] && launcher gansharp-bench GanSharp.Bench.dll
 rm -rf "$out"; mv "$stage" "$out"; trap - EXIT
 if [ $archive = 1 ]; then
-  tar cf - -C "$(dirname "$out")" "$(basename "$out")" | xz -T0 -6 > "$out.tar.xz.tmp" && mv "$out.tar.xz.tmp" "$out.tar.xz"
+  tar cf - -C "$(dirname "$out")" "$(basename "$out")" | xz -T0 -9 > "$out.tar.xz.tmp" && mv "$out.tar.xz.tmp" "$out.tar.xz"
   echo "wrote $out and $out.tar.xz ($(du -h "$out.tar.xz" | cut -f1))"
 else
   echo "wrote $out ($(du -sh "$out" | cut -f1))"
