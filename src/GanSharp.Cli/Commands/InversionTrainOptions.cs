@@ -85,8 +85,6 @@ public sealed class InversionTrainOptions
         using var run = RunFolder.Create(parse.GetValue(Runs)!, method, parse.GetValue(Description) ?? method, config);
         ctx.Error.WriteLine($"run folder: {run.Path}");
         var result = TrainingProgressView.Run(ctx, method, training.Steps, progress => trainer.Run(run, null, progress, cancel));
-        ctx.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{(result.Completed ? "finished" : "stopped")} at step {result.Step} ({result.StepsPerSecond:0.00} steps/s); checkpoint: {result.LastCheckpoint}; samples: {run.SamplesDirectory}{(result.LossCurves is { } curves ? "; loss curves: " + curves : "")}"));
-        return result.Completed ? ExitCodes.Ok : ExitCodes.Error;
+        return TrainingRuns.Finish(ctx, result, run);
     }
 }

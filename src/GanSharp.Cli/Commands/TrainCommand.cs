@@ -91,18 +91,12 @@ public static class TrainCommand
             ResumePoint? resumePoint = parse.GetValue(resume) is { } r ? RunFolder.Resolve(runsRoot, r) : null;
             // Precedence: defaults < (the resumed run's settings) < preset < flags.
             var settings = GanTrainSettings.Defaults;
-            if (resumePoint?.RunFolderPath is { } resumedRun) settings = settings.Merge(ReadSettings(resumedRun));
+            if (resumePoint?.RunFolderPath is { } resumedRun) settings = settings.Merge(TrainingRuns.ReadSettings<GanTrainSettings>(resumedRun, "train gan"));
             var resumedSettings = settings;
             if (parse.GetValue(preset) is { } p) settings = settings.Merge(GanPresets.Get(p));
             settings = settings.Merge(flags);
-            IReadOnlyList<string> overrides = Array.Empty<string>();
-            if (resumePoint?.RunFolderPath is not null)
-            {
-                overrides = settings.ChangesFrom(resumedSettings);
-                if (overrides.Count > 0 && !parse.GetValue(overrideOpt))
-                    throw new GanSharpException("--resume continues the run exactly, but these settings differ from the resumed run's: " + string.Join("; ", overrides),
-                        "drop those flags, or pass --override to train with them (recorded in the run folder's overrides.txt)");
-            }
+            IReadOnlyList<string> overrides = resumePoint?.RunFolderPath is null ? Array.Empty<string>()
+                : TrainingRuns.Overrides(resumedSettings, settings, parse.GetValue(overrideOpt));
             if (settings.Data == null) throw new GanSharpException("--data is required (or a --preset that sets it)", "e.g. --data fashion-mnist or --preset dcgan-fashion");
 
             var device = compute.Apply(parse);
@@ -129,36 +123,13 @@ public static class TrainCommand
                 ctx.Output.WriteLine(JsonSerializer.Serialize(config, new JsonSerializerOptions { WriteIndented = true }));
                 return Task.FromResult(ExitCodes.Ok);
             }
-            using var run = resumePoint?.RunFolderPath is { } existing ? RunFolder.Open(existing) : RunFolder.Create(runsRoot, "gan", settings.Description ?? $"{settings.Arch}-{DataSlug(settings.Data)}", config);
+            using var run = resumePoint?.RunFolderPath is { } existing ? RunFolder.Open(existing) : RunFolder.Create(runsRoot, "gan", settings.Description ?? $"{settings.Arch}-{TrainingRuns.Slug(settings.Data)}", config);
             ctx.Error.WriteLine($"run folder: {run.Path}");
-            if (overrides.Count > 0)
-            {
-                SettingsChanges.Record(run.Path, resumePoint!.CheckpointPath, overrides);
-                ctx.Error.WriteLine("overriding the resumed run's settings: " + string.Join("; ", overrides));
-            }
+            if (resumePoint is not null) TrainingRuns.Record(ctx, run, resumePoint.CheckpointPath, overrides);
             var result = TrainingProgressView.Run(ctx, $"gan/{settings.Arch}/{options.Loss}", training.Steps,
                 progress => trainer.Run(run, resumePoint?.CheckpointPath, progress, cancel));
-            ctx.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{(result.Completed ? "finished" : "stopped")} at step {result.Step} ({result.StepsPerSecond:0.00} steps/s); checkpoint: {result.LastCheckpoint}; samples: {run.SamplesDirectory}{(result.LossCurves is { } curves ? "; loss curves: " + curves : "")}"));
-            return Task.FromResult(result.Completed ? ExitCodes.Ok : ExitCodes.Error);
+            return Task.FromResult(TrainingRuns.Finish(ctx, result, run));
         });
         return cmd;
-    }
-
-    static string DataSlug(string spec) => new(spec.Select(ch => char.IsLetterOrDigit(ch) ? ch : '-').ToArray());
-
-    static GanTrainSettings ReadSettings(string runFolder)
-    {
-        var path = Path.Combine(runFolder, RunFolder.ConfigFileName);
-        try
-        {
-            using var doc = JsonDocument.Parse(File.ReadAllText(path));
-            return doc.RootElement.GetProperty("settings").Deserialize<GanTrainSettings>(CheckpointManifest.JsonOptions)
-                ?? throw new GanSharpException($"{path}: no settings");
-        }
-        catch (Exception e) when (e is JsonException or KeyNotFoundException or IOException)
-        {
-            throw new GanSharpException($"{path}: cannot read the run's settings ({e.Message})", "resume a run made by gansharp train gan");
-        }
     }
 }

@@ -79,7 +79,7 @@ public static class TranslateCommands
             ResumePoint? resumePoint = parse.GetValue(resume) is { } r ? RunFolder.Resolve(runsRoot, r) : null;
             // Precedence: defaults < (the resumed run's settings) < preset < flags.
             var settings = TranslateTrainSettings.Defaults;
-            if (resumePoint?.RunFolderPath is { } resumedRun) settings = settings.Merge(ReadSettings(resumedRun));
+            if (resumePoint?.RunFolderPath is { } resumedRun) settings = settings.Merge(TrainingRuns.ReadSettings<TranslateTrainSettings>(resumedRun, "train translate"));
             var resumedSettings = settings;
             if (parse.GetValue(preset) is { } p)
                 settings = settings.Merge(TranslateTrainSettings.Presets.TryGetValue(p, out var named) ? named
@@ -90,15 +90,8 @@ public static class TranslateCommands
             string methodName = settings.Method ?? "cyclegan";
             if (!Methods.Contains(methodName)) throw new GanSharpException($"--method {methodName}: unknown translation method", "use one of: " + string.Join(", ", Methods));
             settings = settings with { Method = methodName };
-            IReadOnlyList<string> overrides = Array.Empty<string>();
-            if (resumePoint?.RunFolderPath is not null)
-            {
-                overrides = SettingsChanges.Between(resumedSettings, settings, new HashSet<string>
-                    { nameof(TranslateTrainSettings.Steps), nameof(TranslateTrainSettings.SampleEvery), nameof(TranslateTrainSettings.CheckpointEvery), nameof(TranslateTrainSettings.Description) });
-                if (overrides.Count > 0 && !parse.GetValue(overrideOpt))
-                    throw new GanSharpException("--resume continues the run exactly, but these settings differ from the resumed run's: " + string.Join("; ", overrides),
-                        "drop those flags, or pass --override to train with them (recorded in the run folder's overrides.txt)");
-            }
+            IReadOnlyList<string> overrides = resumePoint?.RunFolderPath is null ? Array.Empty<string>()
+                : TrainingRuns.Overrides(resumedSettings, settings, parse.GetValue(overrideOpt));
             if (settings.A is null || settings.B is null)
                 throw new GanSharpException("--a and --b are required (or a --preset that sets them)", "e.g. --a emoji:google:train --b emoji:twitter:train, or --preset cyclegan-emoji");
             if (settings.Size is not (32 or 64)) throw new GanSharpException($"--size {settings.Size}: use 32 or 64");
@@ -120,18 +113,12 @@ public static class TranslateCommands
                 return Task.FromResult(ExitCodes.Ok);
             }
             using var run = resumePoint?.RunFolderPath is { } existing ? RunFolder.Open(existing)
-                : RunFolder.Create(runsRoot, methodName, settings.Description ?? $"{Slug(settings.A)}-to-{Slug(settings.B)}", runConfig);
+                : RunFolder.Create(runsRoot, methodName, settings.Description ?? $"{TrainingRuns.Slug(settings.A)}-to-{TrainingRuns.Slug(settings.B)}", runConfig);
             ctx.Error.WriteLine($"run folder: {run.Path}");
-            if (overrides.Count > 0)
-            {
-                SettingsChanges.Record(run.Path, resumePoint!.CheckpointPath, overrides);
-                ctx.Error.WriteLine("overriding the resumed run's settings: " + string.Join("; ", overrides));
-            }
+            if (resumePoint is not null) TrainingRuns.Record(ctx, run, resumePoint.CheckpointPath, overrides);
             var result = TrainingProgressView.Run(ctx, $"translate/{methodName} {architecture.Height}px", training.Steps,
                 progress => trainer.Run(run, resumePoint?.CheckpointPath, progress, cancel));
-            ctx.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{(result.Completed ? "finished" : "stopped")} at step {result.Step} ({result.StepsPerSecond:0.00} steps/s); checkpoint: {result.LastCheckpoint}; samples: {run.SamplesDirectory}{(result.LossCurves is { } curves ? "; loss curves: " + curves : "")}"));
-            return Task.FromResult(result.Completed ? ExitCodes.Ok : ExitCodes.Error);
+            return Task.FromResult(TrainingRuns.Finish(ctx, result, run));
         });
         return cmd;
     }
@@ -218,20 +205,4 @@ public static class TranslateCommands
         return new UGatItMethod(config, options, device, data, seed);
     }
 
-    static string Slug(string spec) => new(spec.Select(ch => char.IsLetterOrDigit(ch) ? ch : '-').ToArray());
-
-    static TranslateTrainSettings ReadSettings(string runFolder)
-    {
-        var path = Path.Combine(runFolder, RunFolder.ConfigFileName);
-        try
-        {
-            using var doc = JsonDocument.Parse(File.ReadAllText(path));
-            return doc.RootElement.GetProperty("settings").Deserialize<TranslateTrainSettings>(CheckpointManifest.JsonOptions)
-                ?? throw new GanSharpException($"{path}: no settings");
-        }
-        catch (Exception e) when (e is JsonException or KeyNotFoundException or IOException)
-        {
-            throw new GanSharpException($"{path}: cannot read the run's settings ({e.Message})", "resume a run made by gansharp train translate");
-        }
-    }
 }

@@ -37,13 +37,6 @@ public sealed record GanTrainSettings(
         over.Beta1 ?? Beta1, over.Beta2 ?? Beta2, over.Augment ?? Augment);
 
     /// <summary>The built-in defaults (DCGAN, non-saturating loss, bundled Fashion-MNIST is not a default: data is required).</summary>
-    /// <summary>
-    /// The settings that differ from <paramref name="resumed"/> and change what is trained (all but the step count,
-    /// the sample and checkpoint intervals and the description), as "name: old → new".
-    /// </summary>
-    public IReadOnlyList<string> ChangesFrom(GanTrainSettings resumed) =>
-        Training.SettingsChanges.Between(resumed, this, new HashSet<string> { nameof(Steps), nameof(SampleEvery), nameof(CheckpointEvery), nameof(Description) });
-
     public static GanTrainSettings Defaults { get; } = new(
         Arch: "dcgan", Loss: AdversarialLoss.NonSaturating, Size: 64, Gray: false, Steps: 2000, Batch: 64,
         EmaBeta: 0.999, R1Gamma: 0, Seed: 1, SampleEvery: 250, CheckpointEvery: 500);
