@@ -1,3 +1,4 @@
+using GanSharp.Models;
 using GanSharp.Data;
 using static TorchSharp.torch;
 
@@ -6,6 +7,13 @@ namespace GanSharp.Methods.Translation;
 /// <summary>The sample grids every translation method draws: fixed real images of both domains and their round trips.</summary>
 public static class TranslationSamples
 {
+    /// <summary>Refuses domain data of another shape than <paramref name="image"/>, the shape the networks are built for.</summary>
+    public static void RequireShape(UnpairedDataset? source, ImageShape image, string method)
+    {
+        if (source is not null && (source.A.Channels != image.Channels || source.A.Height != image.Height || source.A.Width != image.Width))
+            throw new GanSharpException($"{method}: the data is {source.A.Channels}x{source.A.Height}x{source.A.Width} but the networks are built for {image}");
+    }
+
     /// <summary>
     /// Fixed real images <c>[2, K, C, H, W]</c>, K = min(<paramref name="count"/>, 8, the domains' size): evenly spaced
     /// items of domain A, then of domain B (no random stream is used, so the grid shows the same images in every run).

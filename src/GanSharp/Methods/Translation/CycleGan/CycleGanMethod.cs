@@ -43,8 +43,7 @@ public sealed class CycleGanMethod : ITrainingMethod, ITranslator
         o = options.Validate();
         this.device = device;
         this.sampleSource = sampleSource;
-        if (sampleSource is not null && (sampleSource.A.Channels != config.Channels || sampleSource.A.Height != config.Size || sampleSource.A.Width != config.Size))
-            throw new GanSharpException($"CycleGAN: the data is {sampleSource.A.Channels}x{sampleSource.A.Height}x{sampleSource.A.Width} but the networks are built for {config.Image}");
+        TranslationSamples.RequireShape(sampleSource, config.Image, "CycleGAN");
         using var init = seed is ulong s ? new torch.Generator(s) : null; // on the CPU, where the networks are built
         gAB = new ResnetGenerator(config, o.InitGain, "g_ab", init);
         gBA = new ResnetGenerator(config, o.InitGain, "g_ba", init);
