@@ -95,14 +95,9 @@ public static class TranslationBench
     /// <summary>The images of <paramref name="a"/> and <paramref name="b"/> whose ids (code points, file names) both have, in the same order.</summary>
     static (Tensor A, Tensor B) Paired(IImageDataset a, IImageDataset b)
     {
-        var indexB = Enumerable.Range(0, b.Count).ToDictionary(b.IdOf, i => i, StringComparer.Ordinal);
-        var pairs = Enumerable.Range(0, a.Count).Where(i => indexB.ContainsKey(a.IdOf(i))).Select(i => (i, indexB[a.IdOf(i)])).ToArray();
-        if (pairs.Length == 0) throw new GanSharpException($"{a.Name} and {b.Name} share no image id: there are no true pairs to measure against");
-        using var allA = DataLoader.LoadAll(a);
-        using var allB = DataLoader.LoadAll(b);
-        var ia = tensor(pairs.Select(p => (long)p.Item1).ToArray());
-        var ib = tensor(pairs.Select(p => (long)p.Item2).ToArray());
-        return (allA.index_select(0, ia), allB.index_select(0, ib));
+        var pairs = new PairedDataset(a, b);
+        if (pairs.Count == 0) throw new GanSharpException($"{a.Name} and {b.Name} share no image id: there are no true pairs to measure against");
+        return (DataLoader.LoadAll(pairs.A), DataLoader.LoadAll(pairs.B));
     }
 
     static Tensor Translate(ITranslator translator, Tensor x, TranslationDirection dir)

@@ -43,9 +43,9 @@ public sealed class TranslationDemoSection : IDemoSection
             var resolve = new DatasetResolveOptions(size, ImageMode.Rgb, BundledRoot: Path.Combine(demo.AssetsFolder, "samples"));
             var google = DatasetResolver.Resolve("bundled:emoji:google:heldout", resolve);
             var twitter = DatasetResolver.Resolve("bundled:emoji:twitter:heldout", resolve);
-            var a = DataLoader.LoadAll(google);                                             // [N, C, H, W]
-            var byId = Enumerable.Range(0, twitter.Count).ToDictionary(twitter.IdOf, i => (long)i, StringComparer.Ordinal);
-            var truth = DataLoader.LoadAll(twitter).index_select(0, tensor(Enumerable.Range(0, google.Count).Select(i => byId[google.IdOf(i)]).ToArray())); // [N, C, H, W]
+            var pairs = new PairedDataset(google, twitter);                                  // the same code points, in Google's order
+            var a = DataLoader.LoadAll(pairs.A);                                             // [N, C, H, W]
+            var truth = DataLoader.LoadAll(pairs.B);                                         // [N, C, H, W]
             long n = a.shape[0];
             var rows = new List<Tensor> { a };
             var captions = new List<string>();
