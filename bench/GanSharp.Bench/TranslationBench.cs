@@ -41,39 +41,42 @@ public static class TranslationBench
         var phi = new FeatureNetworkPerceptual(features);
         Console.WriteLine($"{report.Decision}; threads {get_num_threads()}; features D = {features.FeatureDim} at {features.Config.Size} px");
 
+        // The data, the references and the untranslated rows depend on the feature network's image shape only: once for all checkpoints.
+        int size = features.Config.Size;
+        var resolve = new DatasetResolveOptions(size, ImageModes.FromChannels(features.Config.Channels), BundledRoot: Path.Combine(assets, "samples"));
+        var (xa, xb) = Paired(DatasetResolver.Resolve(Arg("--a") ?? "emoji:google:heldout", resolve),
+                              DatasetResolver.Resolve(Arg("--b") ?? "emoji:twitter:heldout", resolve)); // [N, C, H, W] each, row i of both is the same code point
+        var directions = new[] { TranslationDirection.AToB, TranslationDirection.BToA }.ToDictionary(dir => dir, dir =>
+        {
+            var (source, truth) = dir == TranslationDirection.AToB ? (xa, xb) : (xb, xa);
+            var reference = DatasetResolver.Resolve(Arg(dir == TranslationDirection.AToB ? "--b-train" : "--a-train")
+                                                    ?? (dir == TranslationDirection.AToB ? "emoji:twitter:train" : "emoji:google:train"), resolve);
+            using var refFeatures = FeaturesOf(features, DataLoader.LoadAll(reference));
+            var refStats = FrechetDistance.Statistics(refFeatures);
+            return (Source: source, Truth: truth, Reference: refStats, SourceDistances: Distances(phi, source, truth),
+                FloorFid: Fid(features, refStats, truth), SourceFid: Fid(features, refStats, source));
+        });
+
         var rows = new List<string>();
         var fidRows = new List<string>();
         foreach (var path in checkpoints)
         {
             using var loaded = Translators.Load(path, CPU);
-            int size = (int)loaded.Image.Height;
-            if (size != features.Config.Size)
-                throw new GanSharpException($"{path}: the model draws {size} px, the feature network reads {features.Config.Size} px");
-            var resolve = new DatasetResolveOptions(size, ImageModes.FromChannels((int)loaded.Image.Channels), BundledRoot: Path.Combine(assets, "samples"));
-            var a = DatasetResolver.Resolve(Arg("--a") ?? "emoji:google:heldout", resolve);
-            var b = DatasetResolver.Resolve(Arg("--b") ?? "emoji:twitter:heldout", resolve);
-            var (xa, xb) = Paired(a, b); // [N, C, H, W] each, row i of both is the same code point
+            if (loaded.Image.Height != size || loaded.Image.Channels != features.Config.Channels)
+                throw new GanSharpException($"{path}: the model draws {loaded.Image}, the feature network reads {features.Config.Channels}x{size}x{size}");
             string label = $"{loaded.Method} {Path.GetFileName(Path.TrimEndingDirectorySeparator(path))} (step {loaded.Step})";
-            foreach (var dir in new[] { TranslationDirection.AToB, TranslationDirection.BToA })
+            foreach (var (dir, d) in directions)
             {
                 using var scope = NewDisposeScope();
-                var (source, truth) = dir == TranslationDirection.AToB ? (xa, xb) : (xb, xa);
                 var clock = Stopwatch.StartNew();
-                var translated = Translate(loaded.Translator, source, dir); // [N, C, H, W]
-                double perSecond = source.shape[0] / clock.Elapsed.TotalSeconds;
-                var (srcMae, srcSsim, srcPerc) = Distances(phi, source, truth);
-                var (trMae, trSsim, trPerc) = Distances(phi, translated, truth);
-                string target = dir == TranslationDirection.AToB ? "B" : "A";
+                var translated = Translate(loaded.Translator, d.Source, dir); // [N, C, H, W]
+                double perSecond = d.Source.shape[0] / clock.Elapsed.TotalSeconds;
+                var (srcMae, srcSsim, srcPerc) = d.SourceDistances;
+                var (trMae, trSsim, trPerc) = Distances(phi, translated, d.Truth);
                 rows.Add(string.Create(CultureInfo.InvariantCulture,
                     $"| {label} | {dir.Name()} | {srcMae:0.0000} → {trMae:0.0000} ({Gain(srcMae, trMae)}) | {srcSsim:0.000} → {trSsim:0.000} | {srcPerc:0.000} → {trPerc:0.000} ({Gain(srcPerc, trPerc)}) | {perSecond:0} |"));
-
-                var reference = DatasetResolver.Resolve(Arg(dir == TranslationDirection.AToB ? "--b-train" : "--a-train")
-                                                        ?? (dir == TranslationDirection.AToB ? "emoji:twitter:train" : "emoji:google:train"), resolve);
-                using var refFeatures = FeaturesOf(features, DataLoader.LoadAll(reference));
-                using var refStats = FrechetDistance.Statistics(refFeatures);
-                double Fid(Tensor x) { using var f = FeaturesOf(features, x); using var s = FrechetDistance.Statistics(f); return FrechetDistance.Compute(refStats, s); }
                 fidRows.Add(string.Create(CultureInfo.InvariantCulture,
-                    $"| {label} | {dir.Name()} | {Fid(truth):0.00} | {Fid(source):0.00} | {Fid(translated):0.00} |"));
+                    $"| {label} | {dir.Name()} | {d.FloorFid:0.00} | {d.SourceFid:0.00} | {Fid(features, d.Reference, translated):0.00} |"));
                 Console.Error.WriteLine($"{label} {dir.Name()}: done in {clock.Elapsed.TotalSeconds:0.0} s");
             }
         }
@@ -115,6 +118,14 @@ public static class TranslationBench
         double ssim = ImageQuality.MeanSsim(x, y);
         double perceptual = PerceptualLoss.Distance(phi, x, y).mean().item<float>();
         return (mae, ssim, perceptual);
+    }
+
+    /// <summary>FID-style distance of <paramref name="x"/>'s features to the reference statistics.</summary>
+    static double Fid(FeatureNetwork net, FeatureStatistics reference, Tensor x)
+    {
+        using var f = FeaturesOf(net, x);
+        using var s = FrechetDistance.Statistics(f);
+        return FrechetDistance.Compute(reference, s);
     }
 
     static Tensor FeaturesOf(FeatureNetwork net, Tensor x)
