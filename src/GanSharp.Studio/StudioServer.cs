@@ -162,34 +162,18 @@ sealed class StudioApi(StudioOptions options, StudioSessions sessions, StudioJob
             "b2a" => Methods.Translation.TranslationDirection.BToA,
             _ => throw StudioProblem.NotFound($"unknown direction '{Clip(direction)}'", "use a2b or b2a"),
         };
-        var job = session.NewJob(context.RequestAborted);
-        await session.Gate.WaitAsync(job);
-        try
+        await CommitJobAsync(context, session, $"translating ({direction})", (current, _) => jobs.RetryNativeOnce(() =>
         {
-            if (session.Edit == null) throw StudioProblem.BadRequest("no image: upload one first (POST /api/images)");
-            var current = session.Current;
-            session.Status = $"translating ({direction})";
-            var result = await jobs.RunAsync(_ => jobs.RetryNativeOnce(() =>
-            {
-                using var scope = NewDisposeScope();
-                using var __ = no_grad();
-                long size = translator.Image.Height;
-                var x = current.shape[2] == size && current.shape[3] == size ? current
-                    : nn.functional.interpolate(current, new[] { size, size }, mode: InterpolationMode.Bilinear, align_corners: false);
-                var y = translator.Translator.Translate(x, dir).clamp(-1, 1);
-                if (y.shape[2] != current.shape[2] || y.shape[3] != current.shape[3])
-                    y = nn.functional.interpolate(y, new[] { current.shape[2], current.shape[3] }, mode: InterpolationMode.Bilinear, align_corners: false);
-                return y.MoveToOuterDisposeScope();
-            }), job, Queued(session));
-            session.SetPending(null);
-            session.Commit(result, options.MaxHistory);
-            await WritePngAsync(context, session, result);
-        }
-        finally
-        {
-            session.Status = "idle";
-            session.Gate.Release();
-        }
+            using var scope = NewDisposeScope();
+            using var __ = no_grad();
+            long size = translator.Image.Height;
+            var x = current.shape[2] == size && current.shape[3] == size ? current
+                : nn.functional.interpolate(current, new[] { size, size }, mode: InterpolationMode.Bilinear, align_corners: false);
+            var y = translator.Translator.Translate(x, dir).clamp(-1, 1);
+            if (y.shape[2] != current.shape[2] || y.shape[3] != current.shape[3])
+                y = nn.functional.interpolate(y, new[] { current.shape[2], current.shape[3] }, mode: InterpolationMode.Bilinear, align_corners: false);
+            return y.MoveToOuterDisposeScope();
+        }));
     }
 
     public object Concepts() => options.Dissection.ConceptScores
@@ -328,6 +312,30 @@ sealed class StudioApi(StudioOptions options, StudioSessions sessions, StudioJob
         if (task is not ("inpaint" or "colorize" or "denoise"))
             throw StudioProblem.NotFound($"unknown restoration '{Clip(task)}'", "use inpaint, colorize or denoise");
         using var hole = task == "inpaint" ? StudioMasks.Read(await ReadJsonAsync<EditRequest>(context), Height, Width, options.MaxImageSide) : null; // 1 = to restore
+        var p = options.Paint;
+        await CommitJobAsync(context, session, $"restoring ({task})", (current, c) =>
+        {
+            using var scope = NewDisposeScope();
+            IDegradation degradation = task switch
+            {
+                "inpaint" => new InpaintDegradation(1 - hole!), // 1 = known
+                "colorize" => new GrayscaleDegradation(),
+                _ => new DenoiseDegradation(),
+            };
+            var observed = degradation.Apply(current); // the current result as the degraded observation (denoise: itself)
+            var r = GanRestoration.Restore(options.Generator, observed, degradation, PriorMethod.Single,
+                new InversionOptions(Space: LatentSpace.WPlus, Steps: p.InvertSteps, PerceptualWeight: p.PerceptualWeight, Seed: p.Seed),
+                perceptual: options.Perceptual, cancel: c);
+            return r.Restored.clamp(-1, 1).MoveToOuterDisposeScope();
+        });
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> on the session's current image as a heavy job (it replaces the session's previous
+    /// one, waits its turn, shows <paramref name="status"/>), commits the result (undoable) and answers with its PNG.
+    /// </summary>
+    async Task CommitJobAsync(HttpContext context, StudioSession session, string status, Func<Tensor, CancellationToken, Tensor> work)
+    {
         var job = session.NewJob(context.RequestAborted);
         await session.Gate.WaitAsync(job);
         try
@@ -335,24 +343,11 @@ sealed class StudioApi(StudioOptions options, StudioSessions sessions, StudioJob
             if (session.Edit == null) throw StudioProblem.BadRequest("no image: upload one first (POST /api/images)");
             var current = session.Current;
             var clock = Stopwatch.StartNew();
-            session.Status = $"restoring ({task})";
-            var p = options.Paint;
-            string label = session.Status;
+            session.Status = status;
             var result = await jobs.RunAsync(c =>
             {
-                session.Status = label;
-                using var scope = NewDisposeScope();
-                IDegradation degradation = task switch
-                {
-                    "inpaint" => new InpaintDegradation(1 - hole!), // 1 = known
-                    "colorize" => new GrayscaleDegradation(),
-                    _ => new DenoiseDegradation(),
-                };
-                var observed = degradation.Apply(current); // the current result as the degraded observation (denoise: itself)
-                var r = GanRestoration.Restore(options.Generator, observed, degradation, PriorMethod.Single,
-                    new InversionOptions(Space: LatentSpace.WPlus, Steps: p.InvertSteps, PerceptualWeight: p.PerceptualWeight, Seed: p.Seed),
-                    perceptual: options.Perceptual, cancel: c);
-                return r.Restored.clamp(-1, 1).MoveToOuterDisposeScope();
+                session.Status = status; // a waiting job's queue place was shown until now
+                return work(current, c);
             }, job, Queued(session));
             session.SetPending(null);
             session.Commit(result, options.MaxHistory);
