@@ -14,6 +14,7 @@ var benches = new Dictionary<string, Func<string[], int>>
     ["studio-load"] = StudioLoadBench.Run,
     ["translation"] = TranslationBench.Run,
     ["device-agreement"] = DeviceAgreementBench.Run,
+    ["numerics-separation"] = NumericsSeparationBench.Run,
 };
 if (args.Length == 0 || !benches.TryGetValue(args[0], out var run))
 {

@@ -17,7 +17,8 @@ public static class ConvPathOption
         var o = new Option<string>("--conv")
         {
             Description = "Convolutions on the CPU: fast (oneDNN with channel padding, kept only if the networks match float64), " +
-                "safe (oneDNN off) or auto (fast where every convolution is channel-padded: StyleGAN)",
+                "safe (oneDNN off) or auto (fast where every convolution is channel-padded: StyleGAN; elsewhere oneDNN stays on only where the networks match float64). " +
+                "Verdicts are remembered per CPU model in the user cache",
             DefaultValueFactory = _ => Environment.GetEnvironmentVariable("GANSHARP_CONV")?.Trim().ToLowerInvariant() is ("safe" or "fast" or "auto") and var v
                 ? v : "auto",
         };
@@ -26,11 +27,15 @@ public static class ConvPathOption
     }
 
     /// <summary>
-    /// On the CPU, tries the fast path verified by <paramref name="verify"/> for <c>fast</c>, and for <c>auto</c> when
-    /// <paramref name="allPadded"/> (every convolution of the networks is channel-padded).
+    /// On the CPU: <c>safe</c> switches oneDNN off; <c>fast</c> tries the fast path verified by
+    /// <paramref name="verify"/>; <c>auto</c> tries it when <paramref name="allPadded"/> (every convolution of the
+    /// networks is channel-padded), and otherwise still checks the networks where the start-up probes kept oneDNN on
+    /// (a rejection switches it off). <paramref name="network"/> (architecture config and batch) keys the remembered verdict.
     /// </summary>
-    public static void Apply(string? choice, torch.Device device, bool allPadded, string what, Func<NumericsComparison> verify)
+    public static void Apply(string? choice, torch.Device device, bool allPadded, string what, string network, Func<NumericsComparison> verify)
     {
-        if (device.type == DeviceType.CPU && (choice == "fast" || (choice == "auto" && allPadded))) TorchRuntime.TryFastConvolutions(verify, what);
+        if (device.type != DeviceType.CPU) return;
+        if (choice == "safe") { TorchRuntime.UseSafePath("--conv safe"); return; }
+        if (choice == "fast" || allPadded || TorchRuntime.EnsureInitialized().MkldnnEnabled) TorchRuntime.TryFastConvolutions(verify, what, network);
     }
 }

@@ -113,7 +113,7 @@ public static class TrainCommand
             // Before seeding: the check builds its own networks from the global stream.
             if (!parse.GetValue(dryRun))
                 ConvPathOption.Apply(parse.GetValue(conv), device, architecture.AllConvolutionsChannelPadded, $"{settings.Arch} G and D at batch {training.BatchSize}",
-                    () => architecture.NumericsError(training.BatchSize, device));
+                    $"{architecture.Arch} {architecture.Config.GetRawText()} batch {training.BatchSize}", () => architecture.NumericsError(training.BatchSize, device));
             TorchSharp.torch.manual_seed((long)training.Seed);
             using var method = architecture.CreateMethod(options, device);
             var trainer = new Trainer(method, dataset, training, device);

@@ -16,12 +16,7 @@ public static class EmojiFetcher
     public const string Version = "16.0.0";
 
     /// <summary><c>$GANSHARP_CACHE</c>, or <c>~/.cache/gansharp</c>.</summary>
-    public static string DefaultCacheRoot()
-    {
-        var env = Environment.GetEnvironmentVariable("GANSHARP_CACHE");
-        if (!string.IsNullOrWhiteSpace(env)) return Path.GetFullPath(env);
-        return Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "gansharp");
-    }
+    public static string DefaultCacheRoot() => Platform.UserCache.Root();
 
     /// <summary>The extracted <c>package</c> folder of <paramref name="style"/> under the cache root.</summary>
     public static string PackageFolder(EmojiStyle style, string? cacheRoot = null) =>

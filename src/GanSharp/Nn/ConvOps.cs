@@ -43,10 +43,30 @@ public static class ConvOps
         long[] strides = { stride, stride }, pads = { padding, padding };
         long cout = weight.shape[0], cin = weight.shape[1];
         long pout = PaddedOutputs(cout), pin = PaddedInputs(cin);
-        if (!ChannelPadding || input.dtype != ScalarType.Float32 || input.device_type != DeviceType.CPU || (pout == cout && pin == cin))
+        if (!ChannelPadding || input.dtype != ScalarType.Float32 || input.device_type != DeviceType.CPU)
             return F.conv2d(input, weight, bias, strides: strides, padding: pads);
-        return ChannelPadded(input, weight, bias, stride, padding);
+        var y = pout == cout && pin == cin ? F.conv2d(input, weight, bias, strides: strides, padding: pads) : ChannelPadded(input, weight, bias, stride, padding);
+        return Fault is { } fault ? fault(y) : y;
     }
+
+    /// <summary>
+    /// Fault injection, for the tests and the separation bench of the fast path's acceptance check only (never set in
+    /// use): applied to the result of every fast-path convolution, it stands in for a wrong oneDNN kernel on a CPU whose
+    /// kernels are right. Null: no fault.
+    /// </summary>
+    internal static Func<Tensor, Tensor>? Fault { get; set; }
+
+    /// <summary>
+    /// A stand-in for a wrong kernel, for <see cref="Fault"/>: the value of y is kept (or, with
+    /// <paramref name="forward"/>, scaled by 1 ± f), and the gradient flowing back through y is scaled by 1 ± f, the sign
+    /// alternating along the width (a kernel's errors follow its blocked width loop). Norm-wise it puts a relative error
+    /// of about f into every input and weight gradient upstream of the convolution.
+    /// </summary>
+    internal static Func<Tensor, Tensor> ColumnFault(double f, bool forward = false) => y =>
+    {
+        var c = (arange(y.shape[^1], y.dtype, y.device) % 2 * 2 - 1) * f; // [W]: +f, −f, …
+        return forward ? y * (1 + c) : y + c * (y - y.detach());
+    };
 
     /// <summary>
     /// <c>conv2d</c> computed with input and output channels zero-padded to multiples of 16, then sliced back: the same

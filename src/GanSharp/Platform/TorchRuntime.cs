@@ -81,8 +81,40 @@ public static class TorchRuntime
         get => Nn.ConvOps.ChannelPadding;
         set
         {
-            LibTorchSwitches.MkldnnEnabled = value || (report?.MkldnnEnabled ?? false);
+            LibTorchSwitches.MkldnnEnabled = value || ((report?.MkldnnEnabled ?? false) && !oneDnnVetoed);
             Nn.ConvOps.ChannelPadding = value;
+        }
+    }
+
+    static bool oneDnnVetoed;
+
+    /// <summary>
+    /// Whether the safe path was chosen for the rest of the process: a model-level check found the networks wrong with
+    /// oneDNN where the start-up probes had kept it on, or <c>--conv safe</c> asked for it. oneDNN is then off.
+    /// </summary>
+    public static bool OneDnnVetoed => oneDnnVetoed;
+
+    /// <summary>The safe path for the rest of the process: oneDNN off (even where the start-up probes kept it on), no channel padding.</summary>
+    public static void UseSafePath(string why)
+    {
+        var r = EnsureInitialized();
+        lock (Gate)
+        {
+            FastConvolutions = false;
+            if (r.MkldnnEnabled && r.MkldnnSwitchAvailable && !oneDnnVetoed) Log.Info($"convolutions: oneDNN switched off ({why})");
+            oneDnnVetoed = true;
+            if (r.MkldnnSwitchAvailable) FastPathSwitches = false;
+        }
+    }
+
+    /// <summary>Back to the start-up decision (tests only): no veto, no fast path.</summary>
+    internal static void RestoreStartupDecision()
+    {
+        lock (Gate)
+        {
+            oneDnnVetoed = false;
+            FastConvolutions = false;
+            FastPathSwitches = false;
         }
     }
 
@@ -92,42 +124,68 @@ public static class TorchRuntime
     /// <summary>
     /// Tries the fast convolution path: oneDNN on with <see cref="Nn.ConvOps.ChannelPadding"/>, kept only when
     /// <paramref name="verify"/> (it compares the networks about to be used on both paths against float64 twins, see
-    /// <see cref="ModelNumerics"/>) finds the fast path as accurate as the safe one; otherwise the safe path stays. One log line says which path was chosen and why. Does nothing when oneDNN is already
-    /// on (correct here, or forced) or its switch is unavailable, and when <c>GANSHARP_MKLDNN=off</c>.
+    /// <see cref="ModelNumerics"/>) finds every verifiable tensor within <see cref="ModelNumerics.Bound"/>. It runs on
+    /// every CPU, also where the start-up probes kept oneDNN on: they are tiny cases, and a network can still meet a
+    /// wrong kernel there (measured: StyleGAN's discriminator on an AMD EPYC whose probes pass). A rejection where
+    /// the probes had kept oneDNN on switches oneDNN off for the process. With <paramref name="cacheKey"/> (the network:
+    /// architecture config and batch) the verdict is remembered per CPU model and libtorch version
+    /// (<see cref="NumericsVerdictCache"/>), so the check runs once per architecture on each CPU. One log line says which
+    /// path was chosen and why. Does nothing where oneDNN's switch is unavailable, with <c>GANSHARP_MKLDNN=on|off</c>,
+    /// or when the path is already decided in this process.
     /// </summary>
-    /// <returns>The error measured on the fast path, or null when it was not tried.</returns>
-    public static double? TryFastConvolutions(Func<NumericsComparison> verify, string what)
+    /// <returns>The error measured (or remembered) on the fast path, or null when it was not tried.</returns>
+    public static double? TryFastConvolutions(Func<NumericsComparison> verify, string what, string? cacheKey = null)
     {
         var r = EnsureInitialized();
         string? forced = Environment.GetEnvironmentVariable("GANSHARP_MKLDNN")?.Trim().ToLowerInvariant();
-        if (!r.MkldnnSwitchAvailable || r.MkldnnEnabled || forced == "off" || FastConvolutions) return null;
-        return DecideFastConvolutions(verify, what);
+        if (!r.MkldnnSwitchAvailable || forced is "off" or "on" || FastConvolutions || oneDnnVetoed) return null;
+        return DecideFastConvolutions(verify, what, cacheKey is null ? null : (NumericsVerdictCache.Default, cacheKey));
     }
 
     /// <summary>
-    /// The decision of <see cref="TryFastConvolutions"/> once it applies: runs <paramref name="verify"/> (a failure or an
-    /// exception rejects) and switches the fast path on or leaves the safe path in place. Internal so that tests can
-    /// inject a passing or failing comparison on any machine, including one where oneDNN is correct.
+    /// The decision of <see cref="TryFastConvolutions"/> once it applies: uses a remembered verdict or runs
+    /// <paramref name="verify"/> (a failure or an exception rejects; an exception is not remembered) and switches the
+    /// fast path on, or leaves the safe path in place (oneDNN off). Internal so that tests can inject a passing or
+    /// failing comparison, and a cache, on any machine, including one where oneDNN is correct.
     /// </summary>
-    internal static double? DecideFastConvolutions(Func<NumericsComparison> verify, string what)
+    internal static double? DecideFastConvolutions(Func<NumericsComparison> verify, string what, (NumericsVerdictCache? Cache, string Network)? remember = null)
     {
+        var r = EnsureInitialized();
         lock (Gate)
         {
+            string? key = remember is { Cache: not null } m ? NumericsVerdictCache.Key(m.Network) : null;
+            var cache = remember?.Cache;
             NumericsComparison result;
-            try { result = verify(); }
-            catch (Exception e) when (e is not OutOfMemoryException) { result = new NumericsComparison(double.PositiveInfinity, 0, e.Message); }
+            string source = "";
+            if (key != null && cache!.Get(key) is { } known)
+            {
+                result = known.Comparison;
+                source = $" (verdict of {known.CheckedUtc:yyyy-MM-dd} on this CPU, {cache.Path})";
+            }
+            else
+            {
+                try
+                {
+                    result = verify();
+                    if (key != null) cache!.Put(key, result);
+                }
+                catch (Exception e) when (e is not OutOfMemoryException) { result = new NumericsComparison(double.PositiveInfinity, 0, e.Message); }
+            }
             if (result.Passed)
             {
                 FastPathSwitches = true;
                 FastConvolutions = true;
-                Log.Info($"convolutions: fast path (oneDNN with channel padding) verified on {what}: worst relative error vs float64 " +
-                    $"{Fmt(result.Error)} (safe path {Fmt(result.Baseline)}) at {result.Where}");
+                Log.Info($"convolutions: fast path (oneDNN with channel padding) verified on {what}: worst norm-wise error vs float64 " +
+                    $"{Fmt(result.Error)} (safe path {Fmt(result.Baseline)}, bound {Fmt(result.Allowed)}) at {result.Where}{source}");
             }
             else
             {
+                bool veto = r.MkldnnEnabled && !oneDnnVetoed;
+                if (veto) oneDnnVetoed = true;
                 FastPathSwitches = false;
-                Log.Info($"convolutions: fast path rejected on {what}: relative error vs float64 {Fmt(result.Error)} at {result.Where} " +
-                    $"(safe path {Fmt(result.Baseline)}, allowed {Fmt(result.Allowed)}); using the safe path");
+                Log.Info($"convolutions: fast path rejected on {what}: norm-wise error vs float64 {Fmt(result.Error)} at {result.Where} " +
+                    $"(safe path {Fmt(result.Baseline)}, bound {Fmt(result.Allowed)}){source}; using the safe path" +
+                    (veto ? " (oneDNN switched off for this run, though the start-up probes had passed)" : ""));
             }
             return result.Error;
         }
@@ -149,7 +207,8 @@ public static class TorchRuntime
 
     /// <summary>
     /// Max abs error vs float64 over the probes that PLATFORM.md found wrong: conv_transpose2d forward with 3 input
-    /// channels, and conv2d input gradients with 3 and 1 output channels. NaN or Inf gives +∞.
+    /// channels, and conv2d input gradients with 3 and 1 output channels; and the relative error of the weight-gradient
+    /// probes (<see cref="WeightGradientProbes"/>). NaN or Inf gives +∞.
     /// </summary>
     public static double ProbeError()
     {
@@ -167,7 +226,51 @@ public static class TorchRuntime
         }
         foreach (var (cin, cout) in new[] { (16, 3), (32, 1) })
             worst = Math.Max(worst, ConvInputGradError(gen, cin, cout));
+        foreach (var (_, error) in WeightGradientProbes()) worst = Math.Max(worst, error);
         return worst;
+    }
+
+    /// <summary>
+    /// The weight-gradient probes: relative error (max |a − ref| / max |ref|) vs float64 of conv2d's weight and bias
+    /// gradients (16 → 16 channels, 3×3, at 16×16, batch 4, and 3 → 16 channels, 1×1) and conv_transpose2d's weight
+    /// gradient (128 → 64 channels, 4×4 stride 2, at 7×7: DCGAN-28's layer whose dW oneDNN got wrong). NaN or Inf gives +∞.
+    /// </summary>
+    public static IReadOnlyList<(string Name, double Error)> WeightGradientProbes()
+    {
+        var gen = new Generator(4321);
+        var list = new List<(string, double)>();
+        foreach (var (cin, cout, k, pad, size) in new[] { (16, 16, 3, 1, 16), (3, 16, 1, 0, 16) })
+        {
+            var (dw, db) = WeightGradError(gen, cin, cout, k, pad, size, transposed: false);
+            list.Add(($"conv2d {cin}→{cout} {k}×{k} weight gradient", dw));
+            list.Add(($"conv2d {cin}→{cout} {k}×{k} bias gradient", db));
+        }
+        list.Add(("conv_transpose2d 128→64 4×4/2 weight gradient", WeightGradError(gen, 128, 64, 4, 1, 7, transposed: true).Weight));
+        return list;
+    }
+
+    static (double Weight, double Bias) WeightGradError(Generator gen, int cin, int cout, int k, int pad, int size, bool transposed)
+    {
+        using var scope = NewDisposeScope();
+        var x = randn(new long[] { 4, cin, size, size }, dtype: float64, generator: gen);
+        var w = randn(transposed ? new long[] { cin, cout, k, k } : new long[] { cout, cin, k, k }, dtype: float64, generator: gen) * 0.1;
+        var b = randn(new long[] { cout }, dtype: float64, generator: gen);
+        long outSize = transposed ? (size - 1) * 2 - 2 * pad + k : size + 2 * pad - k + 1;
+        var g = randn(new long[] { 4, cout, outSize, outSize }, dtype: float64, generator: gen);
+        (Tensor W, Tensor B) Grads(ScalarType t)
+        {
+            using var enable = enable_grad();
+            var wi = w.to(t).detach().requires_grad_(true);
+            var bi = b.to(t).detach().requires_grad_(true);
+            var y = transposed
+                ? F.conv_transpose2d(x.to(t), wi, bi, strides: new long[] { 2, 2 }, padding: new long[] { pad, pad })
+                : F.conv2d(x.to(t), wi, bi, padding: new long[] { pad, pad });
+            var gs = autograd.grad(new[] { y }, new[] { wi, bi }, new[] { g.to(t) });
+            return (gs[0].detach(), gs[1].detach());
+        }
+        var r = Grads(float64);
+        var f = Grads(float32);
+        return (ModelNumerics.RelativeError(f.W, r.W), ModelNumerics.RelativeError(f.B, r.B));
     }
 
     static double ConvInputGradError(Generator gen, int cin, int cout)

@@ -1,0 +1,36 @@
+using System.Globalization;
+
+namespace GanSharp.Bench;
+
+/// <summary>The benchmarks' options: <c>--name value</c> pairs after the benchmark's name, read with defaults.</summary>
+public sealed class BenchArgs(string[] args)
+{
+    /// <summary>The value after <paramref name="name"/>, or <paramref name="fallback"/>.</summary>
+    public string Get(string name, string fallback)
+    {
+        int i = Array.LastIndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
+    }
+
+    /// <summary>Every value given after a repeatable option.</summary>
+    public IReadOnlyList<string> All(string name) =>
+        args.Select((a, i) => (a, i)).Where(p => p.a == name && p.i + 1 < args.Length).Select(p => args[p.i + 1]).ToList();
+
+    /// <summary>An integer option.</summary>
+    public int Int(string name, int fallback) => int.Parse(Get(name, fallback.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
+
+    /// <summary>A number option.</summary>
+    public double Double(string name, double fallback) => double.Parse(Get(name, fallback.ToString("R", CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
+
+    /// <summary>A comma-separated list option.</summary>
+    public string[] List(string name, string fallback) => Get(name, fallback).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    /// <summary>Whether a flag is present.</summary>
+    public bool Has(string name) => args.Contains(name);
+
+    /// <summary>Applies <c>--threads N</c> when given.</summary>
+    public void ApplyThreads()
+    {
+        if (Get("--threads", "") is { Length: > 0 } t) Platform.TorchRuntime.SetThreads(int.Parse(t, CultureInfo.InvariantCulture));
+    }
+}
