@@ -36,6 +36,7 @@ public static class ConvPathOption
     {
         if (device.type != DeviceType.CPU) return;
         if (choice == "safe") { TorchRuntime.UseSafePath("--conv safe"); return; }
-        if (choice == "fast" || allPadded || TorchRuntime.EnsureInitialized().MkldnnEnabled) TorchRuntime.TryFastConvolutions(verify, what, network);
+        if (choice == "fast" || allPadded) TorchRuntime.TryFastConvolutions(verify, what, network);
+        else TorchRuntime.VerifyOneDnn(verify, what, network);
     }
 }

@@ -71,7 +71,12 @@ public static class TrainCommand
         var overrideOpt = new Option<bool>("--override") { Description = "With --resume: train with settings that differ from the resumed run's (they are listed and recorded in the run folder)" };
         var augment = new Option<string?>("--augment") { Description = "Differentiable augmentation of D's inputs (DiffAugment): color,translation,cutout | all | none" };
         var conv = ConvPathOption.Create();
-        foreach (var o in new Option[] { preset, data, arch, loss, size, gray, width, latent, steps, batch, lr, critic, r1, ema, seed, sampleEvery, checkpointEvery, desc, runs, resume, nan, dryRun, assets, conv, beta1, beta2, augment, overrideOpt, divergeOpt })
+        var canaryOpt = new Option<int>("--canary-every")
+        {
+            Description = "Steps between numerics canaries: while oneDNN is in use on the CPU, re-check G and D against float64 and switch to the safe path if they drift (0: off)",
+            DefaultValueFactory = _ => new TrainingOptions().CanaryEvery,
+        };
+        foreach (var o in new Option[] { preset, data, arch, loss, size, gray, width, latent, steps, batch, lr, critic, r1, ema, seed, sampleEvery, checkpointEvery, desc, runs, resume, nan, dryRun, assets, conv, beta1, beta2, augment, overrideOpt, divergeOpt, canaryOpt })
             cmd.Options.Add(o);
         var compute = ComputeOptions.AddTo(cmd);
         cmd.SetAction((parse, cancel) =>
@@ -108,7 +113,7 @@ public static class TrainCommand
                 Augment: DiffAugment.Parse(settings.Augment)).Validate();
             var training = new TrainingOptions(Steps: settings.Steps!.Value, BatchSize: settings.Batch!.Value, Seed: settings.Seed!.Value,
                 SampleEvery: settings.SampleEvery!.Value, CheckpointEvery: settings.CheckpointEvery!.Value, Nan: nanPolicy,
-                DivergeAbove: parse.GetValue(divergeOpt)).Validate();
+                DivergeAbove: parse.GetValue(divergeOpt), CanaryEvery: parse.GetValue(canaryOpt)).Validate();
             var architecture = GanArchitecture.Default(settings.Arch!, shape, options.Loss, settings.Width, settings.Latent);
             // Before seeding: the check builds its own networks from the global stream.
             if (!parse.GetValue(dryRun))

@@ -143,12 +143,27 @@ public static class TorchRuntime
     }
 
     /// <summary>
+    /// Where the start-up probes kept oneDNN on, checks networks that do not use the channel-padded form (DCGAN's
+    /// libtorch convolutions) the same way as <see cref="TryFastConvolutions"/> (remembered verdicts included), but a
+    /// pass changes nothing (oneDNN stays on, no padding); a rejection switches oneDNN off for the process.
+    /// </summary>
+    /// <returns>The error measured (or remembered), or null when nothing was checked.</returns>
+    public static double? VerifyOneDnn(Func<NumericsComparison> verify, string what, string? cacheKey = null)
+    {
+        var r = EnsureInitialized();
+        string? forced = Environment.GetEnvironmentVariable("GANSHARP_MKLDNN")?.Trim().ToLowerInvariant();
+        if (!r.MkldnnSwitchAvailable || !r.MkldnnEnabled || forced is "off" or "on" || FastConvolutions || oneDnnVetoed) return null;
+        return DecideFastConvolutions(verify, what, cacheKey is null ? null : (NumericsVerdictCache.Default, cacheKey), switchOn: false);
+    }
+
+    /// <summary>
     /// The decision of <see cref="TryFastConvolutions"/> once it applies: uses a remembered verdict or runs
     /// <paramref name="verify"/> (a failure or an exception rejects; an exception is not remembered) and switches the
     /// fast path on, or leaves the safe path in place (oneDNN off). Internal so that tests can inject a passing or
     /// failing comparison, and a cache, on any machine, including one where oneDNN is correct.
     /// </summary>
-    internal static double? DecideFastConvolutions(Func<NumericsComparison> verify, string what, (NumericsVerdictCache? Cache, string Network)? remember = null)
+    internal static double? DecideFastConvolutions(Func<NumericsComparison> verify, string what, (NumericsVerdictCache? Cache, string Network)? remember = null,
+        bool switchOn = true)
     {
         var r = EnsureInitialized();
         lock (Gate)
@@ -171,7 +186,10 @@ public static class TorchRuntime
                 }
                 catch (Exception e) when (e is not OutOfMemoryException) { result = new NumericsComparison(double.PositiveInfinity, 0, e.Message); }
             }
-            if (result.Passed)
+            if (result.Passed && !switchOn)
+                Log.Info($"convolutions: oneDNN verified on {what}: worst norm-wise error vs float64 " +
+                    $"{Fmt(result.Error)} (safe path {Fmt(result.Baseline)}, bound {Fmt(result.Allowed)}) at {result.Where}{source}");
+            else if (result.Passed)
             {
                 FastPathSwitches = true;
                 FastConvolutions = true;

@@ -61,3 +61,14 @@ public interface ITrainingMethod : IDisposable
     /// <summary>Cells per row of the sample grid (e.g. one row per kind of image); null for a square-ish grid.</summary>
     int? SampleColumns => null;
 }
+
+/// <summary>
+/// A method whose networks can check, while training, that the convolution path in use still agrees with float64
+/// (<see cref="TrainingOptions.CanaryEvery"/>): the fast path is verified once before training, on fresh networks;
+/// oneDNN's errors are data-dependent, so trained weights can meet a wrong kernel that fresh ones did not.
+/// </summary>
+public interface INumericsCanary
+{
+    /// <summary>The worst tensor of the end-to-end check on copies of the current networks, or null when it cannot be run.</summary>
+    Platform.NumericsComparison? CheckNumerics(int batch);
+}

@@ -164,6 +164,22 @@ public sealed class Trainer
                     run.LogScalars(step, logged);
                 }
                 progress?.Report(new TrainingProgress(step, options.Steps, speed, scalars));
+                if (CanaryFailed(step) is { } failure)
+                {
+                    string? good = run.LatestCheckpoint();
+                    string message = $"numerics canary at step {step}: {failure}; training continues on the safe path (oneDNN off)";
+                    if (good != null)
+                    {
+                        var state = Load(good, loader, loaderB, rng);
+                        message += $" from step {state.Step} ({Path.GetFileName(good)})";
+                        run.Stats.MarkResume(state.Step, good);
+                        step = state.Step;
+                    }
+                    else message += " from the current weights (no checkpoint yet)";
+                    Log.Warn(message);
+                    progress?.Report(new TrainingProgress(step, options.Steps, 0, scalars, message));
+                    continue;
+                }
                 if (options.SampleEvery > 0 && step % options.SampleEvery == 0 && step != options.Steps) WriteSamples(run, fixedInputs, step);
                 if (options.CheckpointEvery > 0 && step % options.CheckpointEvery == 0 && step != options.Steps)
                     lastCheckpoint = Save(run, step, loader, loaderB, rng, baseLrs, rollbacks);
@@ -182,6 +198,24 @@ public sealed class Trainer
         double sessionSpeed = stepsThisSession / Math.Max(1e-9, computeTime.Elapsed.TotalSeconds);
         string? curves = run.WriteLossCurves() ? run.LossCurvesPath : null;
         return new TrainingResult(step, completed, run.Path, lastCheckpoint, rollbacks, sessionSpeed, scalars) { LossCurves = curves };
+    }
+
+    /// <summary>
+    /// Runs the numerics canary when it is due (every <see cref="TrainingOptions.CanaryEvery"/> steps, on the CPU, while
+    /// oneDNN is in use, for an <see cref="INumericsCanary"/>); on failure switches to the safe path and returns what
+    /// failed, else null.
+    /// </summary>
+    string? CanaryFailed(long step)
+    {
+        if (options.CanaryEvery <= 0 || step % options.CanaryEvery != 0 || device.type != TorchSharp.DeviceType.CPU) return null;
+        if (method is not INumericsCanary canary || !Platform.LibTorchSwitches.IsAvailable || !Platform.LibTorchSwitches.MkldnnEnabled) return null;
+        Platform.NumericsComparison? result;
+        try { result = canary.CheckNumerics(options.CanaryBatch); }
+        catch (Exception e) when (e is not OutOfMemoryException) { result = new Platform.NumericsComparison(double.PositiveInfinity, 0, "the check failed: " + e.Message); }
+        if (result is null || result.Passed) return null;
+        string what = string.Create(CultureInfo.InvariantCulture, $"{result.Where} off by {result.Error:0.0e+0} against float64 (bound {result.Allowed:0.0e+0})");
+        Platform.TorchRuntime.UseSafePath($"numerics canary at step {step}: {what}");
+        return what;
     }
 
     /// <summary>The next batch; with a second loader, domain B's batch rides along as the partner (both advance, or neither).</summary>

@@ -41,6 +41,13 @@ public enum LrSchedule
 /// A logged scalar (loss, score) whose magnitude exceeds this counts as divergence and is handled like a NaN by
 /// <see cref="Nan"/> (stop, or roll back): finite losses of 1e18 otherwise train on to gray noise. 0 turns the check off.
 /// </param>
+/// <param name="CanaryEvery">
+/// Steps between numerics canaries (0: off): on the CPU, while oneDNN is in use, a method that is an
+/// <see cref="INumericsCanary"/> re-runs the float64 check on copies of its current networks at
+/// <see cref="CanaryBatch"/> images; on failure training switches to the safe path (oneDNN off), says so, and continues
+/// from the last checkpoint.
+/// </param>
+/// <param name="CanaryBatch">Images in the canary's batch.</param>
 public sealed record TrainingOptions(
     long Steps = 1000,
     int BatchSize = 64,
@@ -56,7 +63,9 @@ public sealed record TrainingOptions(
     LrSchedule Schedule = LrSchedule.Constant,
     double DecayFraction = 0.5,
     int Prefetch = 2,
-    double DivergeAbove = TrainingOptions.DefaultDivergeAbove)
+    double DivergeAbove = TrainingOptions.DefaultDivergeAbove,
+    int CanaryEvery = 500,
+    int CanaryBatch = 4)
 {
     /// <summary>The default divergence bound: far above any loss of a healthy run (U-GAT-IT's weighted CAM terms start near 3e3).</summary>
     public const double DefaultDivergeAbove = 1e8;
@@ -70,6 +79,7 @@ public sealed record TrainingOptions(
         if (SampleEvery < 0 || CheckpointEvery < 0 || KeepCheckpoints < 0 || MaxRollbacks < 0 || Prefetch < 0)
             throw new GanSharpException("sample/checkpoint intervals, kept checkpoints, rollbacks and prefetch must not be negative");
         if (SampleCount < 1) throw new GanSharpException($"sample count {SampleCount}: must be at least 1");
+        if (CanaryEvery < 0 || CanaryBatch < 1) throw new GanSharpException($"numerics canary every {CanaryEvery} steps at batch {CanaryBatch}: the interval must not be negative and the batch at least 1");
         if (NanCheckEvery < 1) throw new GanSharpException($"NaN check interval {NanCheckEvery}: must be at least 1");
         if (!(DivergeAbove >= 0) || double.IsInfinity(DivergeAbove)) throw new GanSharpException($"divergence bound {DivergeAbove}: must be 0 (off) or a positive number");
         if (!(DecayFraction > 0 && DecayFraction <= 1)) throw new GanSharpException($"decay fraction {DecayFraction}: must be in (0, 1]");

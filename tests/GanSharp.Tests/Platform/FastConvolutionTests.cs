@@ -133,6 +133,29 @@ public class FastConvolutionTests
         }
     }
 
+    /// <summary>
+    /// The check of networks that do not use the padded form (DCGAN) where the probes kept oneDNN on: a pass changes
+    /// no switch, a rejection switches oneDNN off; where the probes switched oneDNN off nothing is checked.
+    /// </summary>
+    [Fact]
+    public void VerifyingOneDnnChangesNothingOnAPassAndSwitchesItOffOnARejection()
+    {
+        var report = TorchRuntime.EnsureInitialized();
+        try
+        {
+            var pass = TorchRuntime.VerifyOneDnn(() => new NumericsComparison(2e-5, 1e-6, "ok"), "test pass");
+            if (!report.MkldnnEnabled || !report.MkldnnSwitchAvailable) { Assert.Null(pass); return; }
+            Assert.Equal(2e-5, pass);
+            Assert.False(TorchRuntime.FastConvolutions);
+            Assert.False(ConvOps.ChannelPadding);
+            Assert.True(LibTorchSwitches.MkldnnEnabled);
+            Assert.Equal(0.3, TorchRuntime.VerifyOneDnn(() => new NumericsComparison(0.3, 1e-6, "G blocks.0.conv weight gradient"), "test reject"));
+            Assert.False(LibTorchSwitches.MkldnnEnabled);
+            Assert.True(TorchRuntime.OneDnnVetoed);
+        }
+        finally { TorchRuntime.RestoreStartupDecision(); }
+    }
+
     /// <summary><c>--conv safe</c>'s switch: oneDNN off for the process even where the start-up probes kept it on.</summary>
     [Fact]
     public void TheSafePathSwitchesOneDnnOff()

@@ -75,13 +75,22 @@ public sealed record GanArchitecture(string Arch, JsonElement Config)
     /// this architecture at <paramref name="batch"/> images with the convolution path now in effect (outputs, input and
     /// parameter gradients; see <see cref="Platform.ModelNumerics"/>). Used to verify the fast convolution path.
     /// </summary>
-    public Platform.NumericsComparison NumericsError(int batch, TorchSharp.torch.Device device)
+    public Platform.NumericsComparison NumericsError(int batch, TorchSharp.torch.Device device) => NumericsError(batch, device, null, null);
+
+    /// <summary>
+    /// <see cref="NumericsError(int, TorchSharp.torch.Device)"/> on copies of trained networks (the training-time
+    /// canary): <paramref name="from"/> and <paramref name="fromD"/> give the weights; the networks themselves are not
+    /// touched (batch-norm statistics included).
+    /// </summary>
+    public Platform.NumericsComparison NumericsError(int batch, TorchSharp.torch.Device device, IGenerator? from, IDiscriminator? fromD)
     {
         var rng = new TorchSharp.torch.Generator(20240601);
         var g = CreateGenerator(); var g64 = CreateGenerator();
         var d = CreateDiscriminator(); var d64 = CreateDiscriminator();
         try
         {
+            if (from != null) g.Module.load_state_dict(from.Module.state_dict());
+            if (fromD != null) d.Module.load_state_dict(fromD.Module.state_dict());
             foreach (var (a, b) in new[] { (g.Module, g64.Module), (d.Module, d64.Module) })
             {
                 b.load_state_dict(a.state_dict());

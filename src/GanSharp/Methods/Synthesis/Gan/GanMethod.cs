@@ -18,7 +18,7 @@ namespace GanSharp.Methods.Synthesis.Gan;
 /// Goodfellow et al. 2014 (GAN, non-saturating loss); Radford et al. 2016 (DCGAN); Arjovsky et al. 2017 (WGAN);
 /// Gulrajani et al. 2017 (WGAN-GP); Mao et al. 2017 (LSGAN); Lim &amp; Ye 2017 (hinge); Mescheder et al. 2018 (R1).
 /// </remarks>
-public sealed class GanMethod : ITrainingMethod
+public sealed class GanMethod : ITrainingMethod, INumericsCanary
 {
     readonly IGenerator g;
     readonly IGenerator gEma;
@@ -52,6 +52,13 @@ public sealed class GanMethod : ITrainingMethod
     OptimizerHelper MakeOptimizer(nn.Module m) => o.Optimizer == OptimizerKind.RmsProp
         ? optim.RMSProp(m.parameters(), lr: o.LearningRate!.Value)
         : optim.Adam(m.parameters(), lr: o.LearningRate!.Value, beta1: o.Beta1!.Value, beta2: o.Beta2!.Value);
+
+    /// <summary>
+    /// The training-time canary: the end-to-end float64 check (<see cref="GanArchitecture.NumericsError(int, Device, IGenerator?, IDiscriminator?)"/>)
+    /// on copies of the current G and D, at <paramref name="batch"/> images. Only where the architecture is known.
+    /// </summary>
+    public Platform.NumericsComparison? CheckNumerics(int batch) =>
+        Architecture is GanArchitecture arch ? arch.NumericsError(batch, device, g, d) : null;
 
     /// <summary>The generator being trained.</summary>
     public IGenerator Generator => g;
