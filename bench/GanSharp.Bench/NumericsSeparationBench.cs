@@ -50,10 +50,6 @@ public static class NumericsSeparationBench
         Console.WriteLine($"oneDNN {(LibTorchSwitches.MkldnnEnabled ? "on" : "off")} at start-up ({TorchRuntime.Report?.Decision}); batch {batch}, seeds 0–{seeds - 1}; " +
             $"errors ‖Δ‖/‖ref‖ per tensor over G, D and D's penalty double backward; bound {ModelNumerics.Bound:g}, verifiable where the safe path is within {ModelNumerics.VerifiableLimit:g}");
         Console.WriteLine();
-        var header = "| network | tensors | safe path: worst (where) | safe, max-wise | unverifiable | fast path here | " +
-            string.Join(" | ", faults.Select(f => $"wrong kernel, gradient ±{f:g2}")) + $" | wrong kernel, value ±{faults.Last():g2} |";
-        Console.WriteLine(header);
-        Console.WriteLine("|" + string.Concat(Enumerable.Repeat("---|", header.Count(ch => ch == '|') - 1)));
         if (LibTorchSwitches.IsAvailable)
         {
             // The start-up probes of weight gradients, with oneDNN on and off, max-wise.
@@ -68,6 +64,10 @@ public static class NumericsSeparationBench
             for (int i = 0; i < on.Count; i++) Console.WriteLine($"| {on[i].Name} | {E(on[i].Error)} | {E(off[i].Error)} |");
             Console.WriteLine();
         }
+        var header = "| network | tensors | safe path: worst (where) | safe, max-wise | unverifiable | fast path here | " +
+            string.Join(" | ", faults.Select(f => $"wrong kernel, gradient ±{f:g2}")) + $" | wrong kernel, value ±{faults.Last():g2} |";
+        Console.WriteLine(header);
+        Console.WriteLine("|" + string.Concat(Enumerable.Repeat("---|", header.Count(ch => ch == '|') - 1)));
         var only = args.Get("--only", "");
         foreach (var row in rows.Where(r => only.Length == 0 || r.Name.StartsWith(only, StringComparison.Ordinal)))
         {

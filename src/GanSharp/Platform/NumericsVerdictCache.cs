@@ -4,8 +4,9 @@ using GanSharp.IO;
 namespace GanSharp.Platform;
 
 /// <summary>
-/// The fast path's acceptance verdicts, remembered per CPU model, libtorch version and network (architecture config and
-/// batch), so that the model-level check runs once per architecture on each CPU instead of at every training start.
+/// The fast path's rejections, remembered per CPU model, libtorch version and network (architecture config and batch),
+/// so that a network found wrong with oneDNN on a CPU is not tried on the fast path there again. Passes are not kept:
+/// oneDNN's errors vary from run to run, so a pass is checked again at every start.
 /// Kept in <c>numerics-verdicts.json</c> under <c>$GANSHARP_CACHE</c> (default <c>~/.cache/gansharp</c>); written
 /// atomically; an unreadable file counts as empty. <c>GANSHARP_NUMERICS_CACHE=off</c> turns it off.
 /// </summary>
