@@ -58,8 +58,12 @@ public sealed class ImageFolderDataset : IImageDataset
             throw new GanSharpException($"No images found in '{root}' (extensions {string.Join(", ", extensions.Order(StringComparer.Ordinal))}).",
                 "Put images in the folder, or one subfolder per class.");
 
-        var kept = found.Where(f => Check(f.Path, o)).ToList();
+        var headers = new List<ImageHeader>();
+        var kept = new List<(string Path, int Label)>();
+        foreach (var f in found)
+            if (Check(f.Path, o) is { } h) { kept.Add(f); headers.Add(h); }
         if (kept.Count == 0) throw new GanSharpException($"None of the {found.Count} image(s) in '{root}' could be read.");
+        foreach (var notice in ConversionNotices(root, headers, o)) Log.Info(notice);
         return new ImageFolderDataset(full,
             kept.Select(f => f.Path).ToArray(),
             kept.Select(f => Path.GetRelativePath(full, f.Path).Replace(Path.DirectorySeparatorChar, '/')).ToArray(),
@@ -81,20 +85,45 @@ public sealed class ImageFolderDataset : IImageDataset
         return result;
     }
 
-    /// <summary>True when the file passes the chosen validation; false (after a warning) when it fails and bad files are skipped.</summary>
-    static bool Check(string path, ImageFolderOptions o)
+    /// <summary>The file's header when it passes the chosen validation; null (after a warning) when it fails and bad files are skipped.</summary>
+    static ImageHeader? Check(string path, ImageFolderOptions o)
     {
         try
         {
             if (o.Validation == ImageValidation.Full) ImageReader.Read(path, o.ReadOptions);
-            else ImageReader.ReadHeader(path, o.Limits);
-            return true;
+            return ImageReader.ReadHeader(path, o.Limits);
         }
         catch (GanSharpException e) when (o.BadFiles == BadImagePolicy.Skip)
         {
             Log.Warn("skipping " + e.Message);
-            return false;
+            return null;
         }
+    }
+
+    /// <summary>
+    /// What reading the folder will change, one line each: colour images read as gray (or gray ones as RGB), and
+    /// images whose size differs from the one asked for (resized by the folder's resize policy). Empty when nothing changes.
+    /// </summary>
+    public static IReadOnlyList<string> ConversionNotices(string root, IReadOnlyList<ImageHeader> headers, ImageFolderOptions o)
+    {
+        var notices = new List<string>();
+        if (headers.Count == 0) return notices;
+        bool gray = o.Mode == ImageMode.Gray;
+        var converted = headers.Where(h => gray ? h.SourceChannels >= 3 : h.SourceChannels <= 2).ToList();
+        if (converted.Count > 0)
+            notices.Add($"'{root}': {converted.Count} of {headers.Count} image(s) are {(gray ? "colour" : "gray")} and are read as {(gray ? "gray (luma)" : "RGB (gray copied to 3 channels)")} " +
+                $"(e.g. '{Path.GetFileName(converted[0].Source)}')");
+        {
+            int w = o.Width, hgt = o.Height;
+            var resized = headers.Where(h => h.Width != w || h.Height != hgt).ToList();
+            if (resized.Count > 0)
+            {
+                var sizes = resized.Select(h => $"{h.Width}×{h.Height}").Distinct().ToList();
+                notices.Add($"'{root}': {resized.Count} of {headers.Count} image(s) are not {w}×{hgt} ({string.Join(", ", sizes.Take(3))}{(sizes.Count > 3 ? ", …" : "")}) " +
+                    $"and are resized ({o.Resize})");
+            }
+        }
+        return notices;
     }
 
     /// <summary>The folder, as a full path.</summary>

@@ -33,6 +33,32 @@ public class ImageFolderDatasetTests
         Assert.Equal(Enumerable.Range(0, 4).Select(ds.IdOf), Enumerable.Range(0, 4).Select(again.IdOf));
     }
 
+    /// <summary>Reading a folder says what it changes: colour read as gray (or gray as RGB), sizes resized; nothing when nothing changes.</summary>
+    [Fact]
+    public void OpeningAFolderSaysWhichImagesAreConvertedOrResized()
+    {
+        using var dir = new TempDir();
+        TestImages.Solid(dir.File("a.png"), 40, 40, SKColors.Red);
+        ImageWriter.WritePng(TorchSharp.torch.zeros(1, 32, 32), dir.File("b.png"));
+        var lines = new List<string>();
+        var previous = Log.SetSink(l => { lock (lines) lines.Add(l); });
+        try
+        {
+            ImageFolderDataset.Open(dir.Path, new ImageFolderOptions(Width: 32, Height: 32, Mode: ImageMode.Gray));
+            Assert.Contains(lines, l => l.Contains("1 of 2 image(s) are colour and are read as gray (luma)") && l.Contains("a.png"));
+            Assert.Contains(lines, l => l.Contains("1 of 2 image(s) are not 32×32 (40×40) and are resized (CenterCrop)"));
+            lines.Clear();
+            ImageFolderDataset.Open(dir.Path, new ImageFolderOptions(Width: 40, Height: 40, Mode: ImageMode.Rgb));
+            Assert.Contains(lines, l => l.Contains("1 of 2 image(s) are gray and are read as RGB") && l.Contains("b.png"));
+            Assert.Contains(lines, l => l.Contains("1 of 2 image(s) are not 40×40 (32×32)"));
+            lines.Clear();
+            File.Delete(dir.File("a.png"));
+            ImageFolderDataset.Open(dir.Path, new ImageFolderOptions(Width: 32, Height: 32, Mode: ImageMode.Gray));
+            Assert.DoesNotContain(lines, l => l.Contains("are read as") || l.Contains("resized"));
+        }
+        finally { Log.SetSink(previous); }
+    }
+
     [Fact]
     public void FlatFolderIsUnlabelledGray()
     {
