@@ -15,6 +15,7 @@ public class LayeringGuardTests
     public static TheoryData<string, string> Rules => new()
     {
         { "Methods/Inversion", "GanSharp.Methods.Restoration" },
+        { "Models", "GanSharp.Methods" },
     };
 
     static readonly Regex Namespace = new(@"^\s*namespace\s+([\w.]+)", RegexOptions.Multiline | RegexOptions.Compiled);
