@@ -3,20 +3,24 @@ using System.Text.RegularExpressions;
 namespace GanSharp.Tests.Platform;
 
 /// <summary>
-/// The library's layers, checked on the sources: the generator interfaces (<c>GanSharp.Models</c>) depend on no method,
-/// and inversion does not depend on restoration (restoration is inversion with a degradation in the loss, so the
+/// The library's layers, checked on the sources: the shared layers (the generator interfaces of <c>GanSharp.Models</c>,
+/// data, losses, training, reports, …) depend on no method, and inversion does not depend on restoration (restoration is inversion with a degradation in the loss, so the
 /// dependency runs the other way). A file names a namespace by a <c>using</c>, a qualified name in code or a
 /// <c>cref</c>; a qualified name may be shortened by the namespaces the file is in (<c>Restoration.X</c> inside
 /// <c>GanSharp.Methods.Inversion</c>).
 /// </summary>
 public class LayeringGuardTests
 {
+    /// <summary>The folders of <c>src/GanSharp</c> that every method builds on, so that none may name a method.</summary>
+    static readonly string[] SharedLayers = { "Checkpoints", "Data", "Diagnostics", "IO", "Imaging", "Losses", "Metrics", "Models", "Nn", "Platform", "Reports", "Training" };
+
     /// <summary>A folder of <c>src/GanSharp</c> and a namespace its files must not name.</summary>
-    public static TheoryData<string, string> Rules => new()
+    public static TheoryData<string, string> Rules()
     {
-        { "Methods/Inversion", "GanSharp.Methods.Restoration" },
-        { "Models", "GanSharp.Methods" },
-    };
+        var rules = new TheoryData<string, string> { { "Methods/Inversion", "GanSharp.Methods.Restoration" } };
+        foreach (var layer in SharedLayers) rules.Add(layer, "GanSharp.Methods");
+        return rules;
+    }
 
     static readonly Regex Namespace = new(@"^\s*namespace\s+([\w.]+)", RegexOptions.Multiline | RegexOptions.Compiled);
     static readonly Regex Cref = new(@"cref=""([^""]*)""", RegexOptions.Compiled);
@@ -59,6 +63,14 @@ public class LayeringGuardTests
         Assert.Empty(References(inInversion + "using GanSharp.Methods.RestorationExtras;", "GanSharp.Methods.Restoration"));
         Assert.Empty(References("namespace GanSharp.Data;\nvar r = Restoration.Value;", "GanSharp.Methods.Restoration"));
         Assert.Empty(References("namespace GanSharp.Models;\nvar n = options.Methods.Count;", "GanSharp.Methods"));
+    }
+
+    [Fact]
+    public void EveryFolderBesideMethodsIsASharedLayer()
+    {
+        var folders = Directory.GetDirectories(Path.Combine(SourceTree.Root, "src", "GanSharp")).Select(Path.GetFileName)
+            .Where(f => f is not ("Methods" or "bin" or "obj")).Order(StringComparer.Ordinal);
+        Assert.Equal(SharedLayers.Order(StringComparer.Ordinal), folders); // a new folder must be placed on one side
     }
 
     [Theory]
