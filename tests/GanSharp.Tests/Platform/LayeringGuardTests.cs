@@ -82,4 +82,30 @@ public class LayeringGuardTests
         var bad = files.SelectMany(f => References(File.ReadAllText(f), forbidden).Select(v => $"{SourceTree.Relative(f)}: {v}")).ToList();
         Assert.True(bad.Count == 0, $"src/GanSharp/{folder} must not depend on {forbidden}:\n" + string.Join("\n", bad));
     }
+
+    [Fact]
+    public void MethodFamiliesDependOnEachOtherWithoutACycle()
+    {
+        string methods = Path.Combine(SourceTree.Root, "src", "GanSharp", "Methods");
+        var families = Directory.GetDirectories(methods).Select(d => Path.GetFileName(d)!).ToArray();
+        Assert.Contains("Synthesis", families);
+        var sources = families.ToDictionary(f => f, f => SourceTree.CsFiles(Path.Combine("src", "GanSharp", "Methods", f)).Select(File.ReadAllText).ToArray());
+        var uses = families.ToDictionary(f => f, f => families.Where(o => o != f && sources[f].Any(src => References(src, "GanSharp.Methods." + o).Count > 0)).ToArray());
+
+        // Depth-first search; a family met again while still on the path closes a cycle.
+        var done = new HashSet<string>();
+        var path = new List<string>();
+        string? Cycle(string family)
+        {
+            int at = path.IndexOf(family);
+            if (at >= 0) return string.Join(" → ", path.Skip(at).Append(family));
+            if (!done.Add(family)) return null;
+            path.Add(family);
+            var found = uses[family].Select(Cycle).FirstOrDefault(c => c != null);
+            path.RemoveAt(path.Count - 1);
+            return found;
+        }
+        var cycle = families.Select(Cycle).FirstOrDefault(c => c != null);
+        Assert.True(cycle == null, $"method families depend on each other in a cycle: {cycle}");
+    }
 }
