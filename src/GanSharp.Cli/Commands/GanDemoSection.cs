@@ -1,4 +1,5 @@
 using GanSharp.Imaging;
+using GanSharp.Methods.Synthesis;
 using GanSharp.Methods.Synthesis.Gan;
 using GanSharp.Models;
 using GanSharp.Reports;
@@ -43,13 +44,13 @@ public sealed class GanDemoSection : IDemoSection
             using var _ = no_grad();
             Add(report, folder + "-samples", $"{title}: 64 samples, seed 0", g, rng => g.Generate(g.SampleLatents(64, rng, demo.Device)), columns: 8);
             Add(report, folder + "-interpolation", "spherical interpolation in z between random pairs (rows)", g,
-                rng => SampleCommand.Interpolate(g, 4, 10, rng, demo.Device), columns: 10);
+                rng => SampleSheets.Interpolate(g, 4, 10, rng, demo.Device), columns: 10);
             Add(report, folder + "-truncation", "truncation sweep, psi from 1 (left) to 0 (right)", g,
-                rng => SampleCommand.TruncationSweep(g, 4, 8, rng, demo.Device), columns: 8);
+                rng => SampleSheets.TruncationSweep(g, 4, 8, rng, demo.Device), columns: 8);
             if (g.StyleCount > 1)
                 Add(report, folder + "-mixing", $"style mixing: the first {g.StyleCount / 2} of {g.StyleCount} styles (4-8 px: pose, shape) " +
                     "from the left image, the rest (colour, detail) from the top image", g,
-                    rng => SampleCommand.StyleMixing(g, 5, 6, g.StyleCount / 2, rng, demo.Device), columns: 7);
+                    rng => SampleSheets.StyleMixing(g, 5, 6, g.StyleCount / 2, rng, demo.Device), columns: 7);
         }
         report.EndSection();
     }

@@ -73,11 +73,16 @@ public static class InvertCommand
             {
                 if (encoderPath is not null) throw new GanSharpException("--encoder is only used with --method encoder, hybrid or padinv");
                 (var method, options, var multi) = o.Read(parse, g);
-                var result = GanRestoration.Restore(g, x.to(device), null, method, options, multi, phi, null, progress, cancel);
-                recon = result.Restored.cpu();
-                codes = result.Single?.Codes ?? result.Multi!.Codes;
-                alphas = result.Multi?.Alphas;
-                layer = result.Multi?.Layer;
+                if (method == PriorMethod.Single)
+                {
+                    var r = GanInversion.Invert(g, x.to(device), options, perceptual: phi, progress: progress, cancel: cancel);
+                    (recon, codes) = (r.Reconstructions.cpu(), r.Codes);
+                }
+                else
+                {
+                    var m = MultiCodeInversion.Invert(g, x.to(device), options, multi, perceptual: phi, progress: progress, cancel: cancel);
+                    (recon, codes, alphas, layer) = (m.Reconstructions.cpu(), m.Codes, m.Alphas, m.Layer);
+                }
                 methodName = method.Name();
             }
             InversionCliOptions.WriteEach(recon, names, Path.Combine(outDir, "reconstructions"));

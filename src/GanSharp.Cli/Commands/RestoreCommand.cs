@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using GanSharp.Data;
 using GanSharp.Imaging;
+using GanSharp.Methods.Inversion;
 using GanSharp.Methods.Restoration;
 using GanSharp.Methods.Synthesis.Gan;
 using GanSharp.Metrics;

@@ -65,13 +65,14 @@ public static class CaptionFont
     /// <summary>True when <paramref name="typeface"/> maps and actually rasterises a test string.</summary>
     internal static bool DrawsGlyphs(SKTypeface typeface)
     {
-        using var paint = new SKPaint { Typeface = typeface, TextSize = 16, Color = SKColors.White, IsAntialias = true };
-        if (typeface.GlyphCount <= 0 || !paint.ContainsGlyphs("Ag0")) return false;
+        using var font = new SKFont(typeface, 16) { Edging = SKFontEdging.Antialias };
+        using var paint = new SKPaint { Color = SKColors.White, IsAntialias = true };
+        if (typeface.GlyphCount <= 0 || !font.ContainsGlyphs("Ag0")) return false;
         using var bitmap = new SKBitmap(new SKImageInfo(32, 24, SKColorType.Rgba8888, SKAlphaType.Premul));
         using (var canvas = new SKCanvas(bitmap))
         {
             canvas.Clear(SKColors.Transparent);
-            canvas.DrawText("A", 4, 18, paint);
+            canvas.DrawText("A", 4, 18, SKTextAlign.Left, font, paint);
         }
         foreach (var b in bitmap.GetPixelSpan()) if (b != 0) return true;
         return false;

@@ -49,8 +49,13 @@ public static class ImageFitter
         using var canvas = new SKCanvas(result);
         canvas.Clear(clear);
         bool identity = rects.Source.Size == rects.Destination.Size && rects.Source.Left == MathF.Floor(rects.Source.Left) && rects.Source.Top == MathF.Floor(rects.Source.Top);
-        using var paint = new SKPaint { FilterQuality = identity ? SKFilterQuality.None : SKFilterQuality.High, IsAntialias = false, BlendMode = SKBlendMode.SrcOver };
-        canvas.DrawBitmap(source, rects.Source, rects.Destination, paint);
+        bool shrinks = rects.Destination.Width < rects.Source.Width || rects.Destination.Height < rects.Source.Height;
+        var sampling = identity ? new SKSamplingOptions(SKFilterMode.Nearest)
+            : shrinks ? new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear)
+            : new SKSamplingOptions(SKCubicResampler.Mitchell);
+        using var image = SKImage.FromBitmap(source);
+        using var paint = new SKPaint { IsAntialias = false, BlendMode = SKBlendMode.SrcOver };
+        canvas.DrawImage(image, rects.Source, rects.Destination, sampling, paint);
         canvas.Flush();
         return result;
     }

@@ -34,12 +34,14 @@ public static class SampleGrid
         {
             var bg = o.BackgroundColor;
             canvas.Clear(new SKColor(bg.R, bg.G, bg.B));
-            using var cellPaint = new SKPaint { FilterQuality = SKFilterQuality.None, IsAntialias = false };
+            using var cellPaint = new SKPaint { IsAntialias = false };
+            var nearest = new SKSamplingOptions(SKFilterMode.Nearest);
             for (int i = 0; i < n; i++)
             {
                 using var cell = ImageWriter.ToBitmap(data, i * c * h * w, c, h, w);
+                using var image = SKImage.FromBitmap(cell);
                 var dst = SKRect.Create(layout.CellX(i), layout.CellY(i), layout.CellWidth, layout.CellHeight);
-                canvas.DrawBitmap(cell, dst, cellPaint);
+                canvas.DrawImage(image, dst, nearest, cellPaint);
             }
             if (typeface != null) DrawText(canvas, layout, o, typeface);
         }
@@ -49,36 +51,37 @@ public static class SampleGrid
     static void DrawText(SKCanvas canvas, GridLayout layout, GridOptions o, SKTypeface typeface)
     {
         var tc = o.TextColour;
-        using var paint = new SKPaint { Typeface = typeface, TextSize = o.FontSize, Color = new SKColor(tc.R, tc.G, tc.B), IsAntialias = true };
+        using var font = new SKFont(typeface, o.FontSize) { Edging = SKFontEdging.Antialias };
+        using var paint = new SKPaint { Color = new SKColor(tc.R, tc.G, tc.B), IsAntialias = true };
         if (layout.CaptionHeight > 0 && o.Captions != null)
         {
             for (int i = 0; i < Math.Min(layout.Count, o.Captions.Count); i++)
             {
-                var text = Fit(o.Captions[i] ?? "", paint, layout.CellWidth);
+                var text = Fit(o.Captions[i] ?? "", font, layout.CellWidth);
                 if (text.Length == 0) continue;
-                float x = layout.CellX(i) + (layout.CellWidth - paint.MeasureText(text)) / 2f;
+                float x = layout.CellX(i) + (layout.CellWidth - font.MeasureText(text)) / 2f;
                 float y = layout.CellY(i) + layout.CellHeight + o.FontSize * 1.05f;
-                canvas.DrawText(text, x, y, paint);
+                canvas.DrawText(text, x, y, SKTextAlign.Left, font, paint);
             }
         }
         if (layout.TitleHeight > 0 && !string.IsNullOrWhiteSpace(o.Title))
         {
-            paint.TextSize = o.FontSize * 1.25f;
-            var title = Fit(o.Title, paint, layout.Width - 2 * layout.Padding);
-            float x = (layout.Width - paint.MeasureText(title)) / 2f;
-            canvas.DrawText(title, Math.Max(layout.Padding, x), layout.TitleHeight * 0.5f + paint.TextSize * 0.4f + layout.Padding / 2f, paint);
+            font.Size = o.FontSize * 1.25f;
+            var title = Fit(o.Title, font, layout.Width - 2 * layout.Padding);
+            float x = (layout.Width - font.MeasureText(title)) / 2f;
+            canvas.DrawText(title, Math.Max(layout.Padding, x), layout.TitleHeight * 0.5f + font.Size * 0.4f + layout.Padding / 2f, SKTextAlign.Left, font, paint);
         }
     }
 
     /// <summary>Shortens <paramref name="text"/> with an ellipsis until it fits in <paramref name="width"/> pixels.</summary>
-    static string Fit(string text, SKPaint paint, float width)
+    static string Fit(string text, SKFont font, float width)
     {
         text = text.ReplaceLineEndings(" ");
-        if (paint.MeasureText(text) <= width) return text;
+        if (font.MeasureText(text) <= width) return text;
         for (int len = text.Length - 1; len > 0; len--)
         {
             var t = text[..len] + "…";
-            if (paint.MeasureText(t) <= width) return t;
+            if (font.MeasureText(t) <= width) return t;
         }
         return "";
     }

@@ -1,97 +1,125 @@
 using System.Globalization;
 using GanSharp.Imaging;
 using GanSharp.IO;
+using ScottPlot;
+using ScottPlot.TickGenerators;
 using SkiaSharp;
 
 namespace GanSharp.Reports;
 
+/// <summary>One panel of a multi-panel figure: its curves, their unsmoothed originals (drawn faint, no legend entry), its axes.</summary>
+/// <param name="Series">The curves, one colour each, in the legend.</param>
+/// <param name="Options">Title, labels, ranges, log y axis and the panel's size in pixels.</param>
+/// <param name="Raw">The unsmoothed series behind <paramref name="Series"/>, index for index (same colour, translucent); null for none.</param>
+/// <param name="LegendAtTop">The legend in the upper right corner (where falling loss curves leave room) instead of the lower right (ROC curves).</param>
+internal sealed record LinePanel(IReadOnlyList<LineSeries> Series, LinePlotOptions Options, IReadOnlyList<LineSeries>? Raw = null, bool LegendAtTop = false);
+
 /// <summary>
-/// A small line chart drawn with SkiaSharp (axes with five ticks, one colour per series, a legend), written as PNG
-/// atomically. Enough for ROC curves and loss curves in reports; not a plotting library.
+/// Line charts drawn with ScottPlot 5 (ROC curves, loss curves): one colour per series, a legend, optional log y axis
+/// and chance diagonal, several panels side by side; written as PNG atomically.
 /// </summary>
 public static class LinePlot
 {
-    static readonly SKColor[] Palette =
+    const string FontName = "GanSharp Caption";
+
+    static readonly Lazy<string?> Font = new(() =>
     {
-        new(31, 119, 180), new(214, 39, 40), new(44, 160, 44), new(255, 127, 14),
-        new(148, 103, 189), new(140, 86, 75), new(227, 119, 194), new(23, 190, 207),
-    };
+        // SkiaSharp's NoDependencies build has no fontconfig: give ScottPlot the caption font's file by name.
+        if (CaptionFont.Source is not { } path || !File.Exists(path)) return null;
+        Fonts.AddFontFile(FontName, path);
+        return FontName;
+    });
+
+    static readonly ScottPlot.Palettes.Category10 Palette = new();
 
     /// <summary>Draws <paramref name="series"/> and writes the PNG to <paramref name="path"/>.</summary>
     public static void WritePng(string path, IReadOnlyList<LineSeries> series, LinePlotOptions options) =>
         AtomicFile.WriteAllBytes(path, EncodePng(series, options));
 
     /// <summary>Draws <paramref name="series"/> and returns the PNG bytes.</summary>
-    public static byte[] EncodePng(IReadOnlyList<LineSeries> series, LinePlotOptions options)
+    public static byte[] EncodePng(IReadOnlyList<LineSeries> series, LinePlotOptions options) =>
+        EncodePng(new[] { new LinePanel(series, options) }, columns: 1);
+
+    /// <summary>Draws <paramref name="panels"/> row by row, <paramref name="columns"/> to a row, and returns the PNG bytes.</summary>
+    internal static byte[] EncodePng(IReadOnlyList<LinePanel> panels, int columns)
     {
-        ArgumentNullException.ThrowIfNull(series);
-        var o = options.Validate();
-        foreach (var s in series)
-            if (s.Points.Any(p => !double.IsFinite(p.X) || !double.IsFinite(p.Y)))
-                throw new GanSharpException($"plot series '{s.Label}' has a non-finite point");
-        using var bitmap = new SKBitmap(new SKImageInfo(o.Width, o.Height, SKColorType.Rgba8888, SKAlphaType.Opaque));
+        ArgumentNullException.ThrowIfNull(panels);
+        if (panels.Count == 0 || columns < 1) throw new ArgumentException("a figure needs at least one panel and one column", nameof(panels));
+        foreach (var p in panels) Check(p);
+        int rows = (panels.Count + columns - 1) / columns, cols = Math.Min(columns, panels.Count);
+        int cellWidth = panels.Max(p => p.Options.Width), cellHeight = panels.Max(p => p.Options.Height);
+        using var bitmap = new SKBitmap(new SKImageInfo(cols * cellWidth, rows * cellHeight, SKColorType.Rgba8888, SKAlphaType.Opaque));
         using (var canvas = new SKCanvas(bitmap))
         {
             canvas.Clear(SKColors.White);
-            var typeface = CaptionFont.Typeface ?? SKTypeface.Default;
-            using var text = new SKPaint { Typeface = typeface, TextSize = 12, Color = SKColors.Black, IsAntialias = true };
-            using var axis = new SKPaint { Color = SKColors.Black, StrokeWidth = 1, IsStroke = true, IsAntialias = true };
-            using var grid = new SKPaint { Color = new SKColor(225, 225, 225), StrokeWidth = 1, IsStroke = true };
-            float left = 52, right = o.Width - 12, top = o.Title != null ? 30 : 12, bottom = o.Height - 40;
-            float X(double x) => left + (float)((x - o.XMin) / (o.XMax - o.XMin)) * (right - left);
-            float Y(double y) => bottom - (float)((y - o.YMin) / (o.YMax - o.YMin)) * (bottom - top);
-
-            for (int i = 0; i <= 4; i++)
+            for (int i = 0; i < panels.Count; i++)
             {
-                double xv = o.XMin + i * (o.XMax - o.XMin) / 4, yv = o.YMin + i * (o.YMax - o.YMin) / 4;
-                canvas.DrawLine(X(xv), top, X(xv), bottom, grid);
-                canvas.DrawLine(left, Y(yv), right, Y(yv), grid);
-                string xs = xv.ToString("0.##", CultureInfo.InvariantCulture), ys = yv.ToString("0.##", CultureInfo.InvariantCulture);
-                canvas.DrawText(xs, X(xv) - text.MeasureText(xs) / 2, bottom + 15, text);
-                canvas.DrawText(ys, left - 6 - text.MeasureText(ys), Y(yv) + 4, text);
-            }
-            canvas.DrawRect(new SKRect(left, top, right, bottom), axis);
-            canvas.DrawText(o.XLabel, (left + right - text.MeasureText(o.XLabel)) / 2, o.Height - 8, text);
-            canvas.Save();
-            canvas.RotateDegrees(-90);
-            canvas.DrawText(o.YLabel, -(top + bottom + text.MeasureText(o.YLabel)) / 2, 14, text);
-            canvas.Restore();
-            if (o.Title != null)
-            {
-                using var title = new SKPaint { Typeface = typeface, TextSize = 14, Color = SKColors.Black, IsAntialias = true };
-                canvas.DrawText(o.Title, Math.Max(4, (o.Width - title.MeasureText(o.Title)) / 2), 20, title);
-            }
-            if (o.Diagonal)
-            {
-                using var dash = new SKPaint { Color = SKColors.Gray, StrokeWidth = 1, IsStroke = true, IsAntialias = true, PathEffect = SKPathEffect.CreateDash(new[] { 5f, 4f }, 0) };
-                canvas.DrawLine(X(Math.Max(o.XMin, o.YMin)), Y(Math.Max(o.XMin, o.YMin)), X(Math.Min(o.XMax, o.YMax)), Y(Math.Min(o.XMax, o.YMax)), dash);
-            }
-
-            canvas.Save();
-            canvas.ClipRect(new SKRect(left, top, right, bottom));
-            for (int s = 0; s < series.Count; s++)
-            {
-                var pts = series[s].Points;
-                if (pts.Count == 0) continue;
-                using var line = new SKPaint { Color = Palette[s % Palette.Length], StrokeWidth = 2, IsStroke = true, IsAntialias = true, StrokeJoin = SKStrokeJoin.Round };
-                using var path = new SKPath();
-                path.MoveTo(X(pts[0].X), Y(pts[0].Y));
-                for (int i = 1; i < pts.Count; i++) path.LineTo(X(pts[i].X), Y(pts[i].Y));
-                canvas.DrawPath(path, line);
-            }
-            canvas.Restore();
-
-            // Legend, bottom right inside the axes (where ROC curves leave room).
-            float ly = bottom - 8 - 16 * (series.Count - 1);
-            foreach (var (s, i) in series.Select((s, i) => (s, i)))
-            {
-                using var swatch = new SKPaint { Color = Palette[i % Palette.Length], StrokeWidth = 3, IsStroke = true };
-                float width = text.MeasureText(s.Label);
-                float lx = right - 8 - width - 24;
-                canvas.DrawLine(lx, ly + i * 16 - 4, lx + 18, ly + i * 16 - 4, swatch);
-                canvas.DrawText(s.Label, lx + 24, ly + i * 16, text);
+                // Each panel on its own surface: a plot's render clears the whole canvas it is given.
+                var o = panels[i].Options;
+                using var cell = new SKBitmap(new SKImageInfo(o.Width, o.Height, SKColorType.Rgba8888, SKAlphaType.Premul));
+                using (var cellCanvas = new SKCanvas(cell)) Chart(panels[i]).Render(cellCanvas, o.Width, o.Height);
+                using var image = SKImage.FromBitmap(cell);
+                canvas.DrawImage(image, i % cols * cellWidth, i / cols * cellHeight);
             }
         }
         return ImageWriter.Encode(bitmap, "line plot");
+    }
+
+    static void Check(LinePanel panel)
+    {
+        ArgumentNullException.ThrowIfNull(panel.Series);
+        var o = panel.Options.Validate();
+        foreach (var s in panel.Series.Concat(panel.Raw ?? Array.Empty<LineSeries>()))
+        {
+            if (s.Points.Any(p => !double.IsFinite(p.X) || !double.IsFinite(p.Y)))
+                throw new GanSharpException($"plot series '{s.Label}' has a non-finite point");
+            if (o.LogY && s.Points.Any(p => p.Y <= 0))
+                throw new GanSharpException($"plot series '{s.Label}' has a value ≤ 0, which a log axis cannot show");
+        }
+    }
+
+    static Plot Chart(LinePanel panel)
+    {
+        var o = panel.Options;
+        double Y(double y) => o.LogY ? Math.Log10(y) : y;
+        var plot = new Plot();
+        if (Font.Value is { } font) plot.Font.Set(font);
+        if (o.Title != null) plot.Title(o.Title, size: 14);
+        plot.XLabel(o.XLabel, size: 12);
+        plot.YLabel(o.YLabel, size: 12);
+        plot.Axes.Bottom.TickGenerator = new NumericAutomatic { LabelFormatter = v => v.ToString("G5", CultureInfo.InvariantCulture) };
+        plot.Axes.Left.TickGenerator = o.LogY
+            ? new NumericAutomatic
+            {
+                MinorTickGenerator = new LogMinorTickGenerator(), IntegerTicksOnly = true,
+                LabelFormatter = v => Math.Pow(10, Math.Round(v)).ToString("G3", CultureInfo.InvariantCulture),
+            }
+            : new NumericAutomatic { LabelFormatter = v => v.ToString("G5", CultureInfo.InvariantCulture) };
+        if (o.Diagonal)
+        {
+            double a = Math.Max(o.XMin, o.YMin), b = Math.Min(o.XMax, o.YMax);
+            var chance = plot.Add.Line(a, Y(a), b, Y(b));
+            chance.LineColor = Colors.Gray;
+            chance.LinePattern = LinePattern.Dashed;
+            chance.LineWidth = 1;
+        }
+        for (int i = 0; i < panel.Series.Count; i++)
+        {
+            var colour = Palette.GetColor(i);
+            if (panel.Raw is { } raw && i < raw.Count && !ReferenceEquals(raw[i], panel.Series[i]) && raw[i].Points.Count > 0)
+                Add(plot, raw[i], colour.WithAlpha(0.25), 1, null, Y);
+            if (panel.Series[i].Points.Count > 0)
+                Add(plot, panel.Series[i], colour, 2, panel.Series[i].Label, Y);
+        }
+        plot.Axes.SetLimits(o.XMin, o.XMax, Y(o.YMin), Y(o.YMax));
+        if (panel.Series.Count > 0) plot.ShowLegend(panel.LegendAtTop ? Alignment.UpperRight : Alignment.LowerRight);
+        return plot;
+    }
+
+    static void Add(Plot plot, LineSeries s, Color colour, float width, string? legend, Func<double, double> y)
+    {
+        var line = plot.Add.ScatterLine(s.Points.Select(p => p.X).ToArray(), s.Points.Select(p => y(p.Y)).ToArray(), colour);
+        line.LineWidth = width;
+        if (legend != null) line.LegendText = legend;
     }
 }

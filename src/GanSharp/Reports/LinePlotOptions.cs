@@ -9,6 +9,7 @@ namespace GanSharp.Reports;
 /// <param name="YMin">Bottom of the y axis.</param>
 /// <param name="YMax">Top of the y axis.</param>
 /// <param name="Diagonal">Draw the dashed line y = x (the chance line of a ROC plot).</param>
+/// <param name="LogY">A logarithmic y axis (for values that span decades); every y, and <paramref name="YMin"/>, must then be positive.</param>
 /// <param name="Width">Image width in pixels.</param>
 /// <param name="Height">Image height in pixels.</param>
 public sealed record LinePlotOptions(
@@ -21,7 +22,8 @@ public sealed record LinePlotOptions(
     double YMax = 1,
     bool Diagonal = false,
     int Width = 480,
-    int Height = 420)
+    int Height = 420,
+    bool LogY = false)
 {
     /// <summary>The options of a ROC plot: both axes [0, 1], FPR against TPR, with the chance diagonal.</summary>
     public static LinePlotOptions Roc(string? title = null) => new(title, "false positive rate", "true positive rate", Diagonal: true);
@@ -33,6 +35,8 @@ public sealed record LinePlotOptions(
             throw new GanSharpException($"plot size {Width}x{Height}: must be 160x120 .. 4096x4096");
         if (!(XMax > XMin) || !(YMax > YMin) || !double.IsFinite(XMax - XMin) || !double.IsFinite(YMax - YMin))
             throw new GanSharpException($"plot ranges x [{XMin}, {XMax}], y [{YMin}, {YMax}]: each must be finite and non-empty");
+        if (LogY && !(YMin > 0))
+            throw new GanSharpException($"plot range y [{YMin}, {YMax}]: a log axis needs a positive bottom");
         return this;
     }
 }

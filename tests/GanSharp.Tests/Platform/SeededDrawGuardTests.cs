@@ -42,13 +42,9 @@ public class SeededDrawGuardTests
     [Fact]
     public void NoSourceFileDrawsWithAGeneratorOnADevice()
     {
-        string root = Path.GetFullPath(Path.Combine(Cli.DataCommandTests.Assets, ".."));
-        var files = new[] { "src", "bench" }.Select(d => Path.Combine(root, d)).Where(Directory.Exists)
-            .SelectMany(d => Directory.EnumerateFiles(d, "*.cs", SearchOption.AllDirectories))
-            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}") && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}"))
-            .ToList();
-        Assert.True(files.Count > 100, $"only {files.Count} source files found under {root}");
-        var bad = files.SelectMany(f => Violations(File.ReadAllText(f)).Select(v => $"{Path.GetRelativePath(root, f)}: {v}")).ToList();
+        var files = SourceTree.CsFiles("src", "bench");
+        Assert.True(files.Count > 100, $"only {files.Count} source files found under {SourceTree.Root}");
+        var bad = files.SelectMany(f => Violations(File.ReadAllText(f)).Select(v => $"{SourceTree.Relative(f)}: {v}")).ToList();
         Assert.True(bad.Count == 0, "seeded draws must be made on the CPU stream and moved:\n" + string.Join("\n", bad));
     }
 

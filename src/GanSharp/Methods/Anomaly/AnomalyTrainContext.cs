@@ -1,4 +1,8 @@
 using GanSharp.Data;
+using GanSharp.Losses;
+using GanSharp.Methods.Synthesis.Gan;
+using GanSharp.Models;
+using GanSharp.Nn;
 using GanSharp.Training;
 using static TorchSharp.torch;
 
@@ -34,6 +38,20 @@ public sealed record AnomalyTrainContext(
         {
             GeneratorWidth = Settings.Width, DiscriminatorWidth = Settings.Width, LatentSize = Settings.Latent,
         }).Validate();
+    }
+
+    /// <summary>
+    /// The DCGAN of the normal images at the settings' width, latent size and learning rate, trained with
+    /// <paramref name="loss"/> (the GAN of AnoGAN and f-AnoGAN); its networks are initialised from the settings' seed,
+    /// not the global generator.
+    /// </summary>
+    public (GanArchitecture Architecture, GanMethod Method) CreateDcgan(AdversarialLoss loss)
+    {
+        var arch = GanArchitecture.Default("dcgan", new ImageShape(Normal.Channels, Normal.Height, Normal.Width), loss, Settings.Width, Settings.Latent);
+        var g = arch.CreateGenerator();
+        var d = arch.CreateDiscriminator();
+        DcganInit.Apply(Settings.Seed, g.Module, d.Module);
+        return (arch, new GanMethod(g, arch.CreateGenerator(), d, new GanOptions(loss, LearningRate: Settings.LearningRate), Device, arch));
     }
 
     /// <summary>Runs <paramref name="method"/> through the one generic loop in <paramref name="run"/>; throws when cancelled.</summary>

@@ -1,4 +1,6 @@
+using System.Text.Json;
 using GanSharp.Checkpoints;
+using GanSharp.Methods.Synthesis.Gan;
 using static TorchSharp.torch;
 
 namespace GanSharp.Methods.Anomaly;
@@ -17,5 +19,24 @@ public sealed record OpenedAnomalyModel(CheckpointReader Reader, AnomalyModelInf
         Reader.LoadModule(name, module, device);
         module.eval();
         return module;
+    }
+
+    /// <summary>The architecture of a model whose networks are a <see cref="GanArchitecture"/>'s (AnoGAN, f-AnoGAN).</summary>
+    public GanArchitecture ReadGanArchitecture() =>
+        Info.Architecture.Deserialize<GanArchitecture>(CheckpointManifest.JsonOptions)
+        ?? throw new GanSharpException($"anomaly model {Reader.Folder}: no GAN architecture");
+
+    /// <summary>The scorer options saved with the model, as <typeparamref name="T"/>; a clear error when they are missing or invalid.</summary>
+    public T ReadScorerOptions<T>()
+    {
+        try
+        {
+            return Info.Scorer.Deserialize<T>(CheckpointManifest.JsonOptions)
+                ?? throw new GanSharpException($"anomaly model {Reader.Folder}: no scorer options");
+        }
+        catch (JsonException e)
+        {
+            throw new GanSharpException($"anomaly model {Reader.Folder}: scorer options are not valid {typeof(T).Name} ({e.Message})", null, e);
+        }
     }
 }

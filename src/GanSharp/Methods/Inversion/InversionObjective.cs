@@ -1,5 +1,4 @@
 using GanSharp.Imaging;
-using GanSharp.Methods.Restoration;
 using static TorchSharp.torch;
 
 namespace GanSharp.Methods.Inversion;

@@ -1,4 +1,3 @@
-using GanSharp.Methods.Restoration;
 using GanSharp.Models;
 using TorchSharp.Modules;
 using static TorchSharp.torch;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using GanSharp.Methods.Inversion;
 using static TorchSharp.torch;
 
 namespace GanSharp.Methods.Restoration;

@@ -1,4 +1,5 @@
 using GanSharp.Imaging;
+using GanSharp.Methods.Inversion;
 using GanSharp.Models;
 using static TorchSharp.torch;
 

@@ -1,3 +1,4 @@
+using GanSharp.Methods.Inversion;
 using GanSharp.Models;
 using static TorchSharp.torch;
 

@@ -1,4 +1,5 @@
 using GanSharp.Imaging;
+using GanSharp.Methods.Inversion;
 using GanSharp.Methods.Restoration;
 using GanSharp.Metrics;
 using GanSharp.Models;

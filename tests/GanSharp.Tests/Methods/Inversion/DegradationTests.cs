@@ -1,3 +1,4 @@
+using GanSharp.Methods.Inversion;
 using GanSharp.Methods.Restoration;
 using GanSharp.Models;
 using GanSharp.Tests.Losses;

@@ -1,5 +1,4 @@
 using GanSharp.Checkpoints;
-using GanSharp.Methods.Anomaly.AnoGan;
 using GanSharp.Models;
 using GanSharp.Methods.Synthesis.Dcgan;
 using static TorchSharp.torch;
@@ -34,7 +33,7 @@ public sealed class EgbadDetector : IAnomalyDetector
     public IAnomalyScorer LoadScorer(OpenedAnomalyModel model, Device device)
     {
         var config = DcganConfig.FromJson(model.Info.Architecture);
-        var options = AnoGanDetector.ReadOptions<EgbadOptions>(model).Validate();
+        var options = model.ReadScorerOptions<EgbadOptions>().Validate();
         return new EgbadScorer(model.Load("generator", new DcganGenerator(config), device), model.Load("encoder", new DcganEncoder(config), device),
             model.Load("discriminator", new BiganDiscriminator(config, options.JointWidth), device), options);
     }

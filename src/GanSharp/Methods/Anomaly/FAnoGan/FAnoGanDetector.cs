@@ -1,6 +1,5 @@
 using GanSharp.Checkpoints;
 using GanSharp.Losses;
-using GanSharp.Methods.Anomaly.AnoGan;
 using GanSharp.Methods.Synthesis.Dcgan;
 using GanSharp.Methods.Synthesis.Gan;
 using GanSharp.Models;
@@ -27,9 +26,7 @@ public sealed class FAnoGanDetector : IAnomalyDetector
     public AnomalyTrainedModel Train(AnomalyTrainContext ctx)
     {
         var s = ctx.Settings;
-        var shape = new ImageShape(ctx.Normal.Channels, ctx.Normal.Height, ctx.Normal.Width);
-        var arch = GanArchitecture.Default("dcgan", shape, AdversarialLoss.WganGp, s.Width, s.Latent);
-        var gan = AnoGanDetector.CreateGan(arch, new GanOptions(AdversarialLoss.WganGp, LearningRate: s.LearningRate), ctx.Device, s.Seed);
+        var (arch, gan) = ctx.CreateDcgan(AdversarialLoss.WganGp);
         var ganResult = ctx.RunStage(gan, ctx.Run, ctx.Training);
 
         var options = new FAnoGanOptions(s.FAnoGanVariant, LearningRate: s.LearningRate ?? 1e-4);
@@ -48,11 +45,11 @@ public sealed class FAnoGanDetector : IAnomalyDetector
     /// <inheritdoc />
     public IAnomalyScorer LoadScorer(OpenedAnomalyModel model, Device device)
     {
-        var arch = AnoGanDetector.ReadArchitecture(model);
+        var arch = model.ReadGanArchitecture();
         var g = (IGenerator)model.Load("generator", arch.CreateGenerator().Module, device);
         var d = (IDiscriminator)model.Load("discriminator", arch.CreateDiscriminator().Module, device);
         var e = model.Load("encoder", new DcganEncoder(EncoderConfig(arch)), device);
-        return new FAnoGanScorer(g, d, e, AnoGanDetector.ReadOptions<FAnoGanOptions>(model).Validate().Kappa);
+        return new FAnoGanScorer(g, d, e, model.ReadScorerOptions<FAnoGanOptions>().Validate().Kappa);
     }
 
     /// <summary>The encoder has the critic's layer plan (layer norm, as the critic) and outputs the generator's z.</summary>

@@ -1,3 +1,4 @@
+using GanSharp.Methods.Synthesis.Dcgan;
 using GanSharp.Models;
 using static TorchSharp.torch;
 

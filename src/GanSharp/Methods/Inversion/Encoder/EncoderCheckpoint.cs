@@ -1,5 +1,6 @@
 using System.Text.Json;
 using GanSharp.Checkpoints;
+using GanSharp.Methods.Synthesis.Dcgan;
 using GanSharp.Models;
 using static TorchSharp.torch;
 

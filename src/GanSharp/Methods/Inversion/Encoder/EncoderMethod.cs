@@ -1,4 +1,5 @@
 using GanSharp.Data;
+using GanSharp.Methods.Synthesis.Dcgan;
 using GanSharp.Models;
 using GanSharp.Training;
 using TorchSharp;

@@ -1,10 +1,9 @@
+using GanSharp.Models;
 using GanSharp.Nn;
-using GanSharp.Methods.Anomaly;
-using GanSharp.Methods.Synthesis.Dcgan;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace GanSharp.Models;
+namespace GanSharp.Methods.Synthesis.Dcgan;
 
 /// <summary>
 /// An image encoder x → z with the DCGAN discriminator's layer plan (strided 4×4 convolutions, LeakyReLU(0.2),

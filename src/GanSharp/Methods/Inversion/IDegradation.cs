@@ -1,7 +1,7 @@
 using GanSharp.Models;
 using static TorchSharp.torch;
 
-namespace GanSharp.Methods.Restoration;
+namespace GanSharp.Methods.Inversion;
 
 /// <summary>
 /// A known degradation A of a restoration task: the observation is <c>y = A(x)</c> (plus noise for denoising), and a
