@@ -16,7 +16,7 @@ namespace GanSharp.Cli.Commands;
 /// <summary>Settings of <c>gansharp train translate</c>; null means "not given" (so presets and flags merge).</summary>
 public sealed record TranslateTrainSettings(string? A = null, string? B = null, int? Size = null, long? Steps = null, int? Width = null, int? Blocks = null,
     int? Batch = null, double? LearningRate = null, double? CycleWeight = null, double? IdentityWeight = null, int? Pool = null, ulong? Seed = null,
-    int? SampleEvery = null, int? CheckpointEvery = null, string? Description = null, string? Method = null)
+    int? SampleEvery = null, int? CheckpointEvery = null, string? Description = null, string? Method = null, double? CamWeight = null)
 {
     /// <summary>The defaults: the paper's settings at 64 px (batch 1, λ = 10, identity 0.5·λ, pool 50, ngf = ndf = 64, 6 blocks).</summary>
     public static TranslateTrainSettings Defaults { get; } = new(Size: 64, Steps: 20000, Width: 64, Blocks: 6, Batch: 1, Seed: 0, SampleEvery: 500, CheckpointEvery: 1000);
@@ -31,7 +31,14 @@ public sealed record TranslateTrainSettings(string? A = null, string? B = null, 
     public TranslateTrainSettings Merge(TranslateTrainSettings over) => new(over.A ?? A, over.B ?? B, over.Size ?? Size, over.Steps ?? Steps,
         over.Width ?? Width, over.Blocks ?? Blocks, over.Batch ?? Batch, over.LearningRate ?? LearningRate, over.CycleWeight ?? CycleWeight,
         over.IdentityWeight ?? IdentityWeight, over.Pool ?? Pool, over.Seed ?? Seed, over.SampleEvery ?? SampleEvery, over.CheckpointEvery ?? CheckpointEvery,
-        over.Description ?? Description, over.Method ?? Method);
+        over.Description ?? Description, over.Method ?? Method, over.CamWeight ?? CamWeight);
+
+    /// <summary>Flags that only one method reads, with that method and their value in these settings.</summary>
+    public IEnumerable<(string Flag, string Method, object? Value)> MethodOnly() => new (string, string, object?)[]
+    {
+        ("--pool", "cyclegan", Pool),
+        ("--cam-weight", "ugatit", CamWeight),
+    };
 }
 
 /// <summary>
@@ -61,6 +68,7 @@ public static class TranslateCommands
         var cycle = new Option<double?>("--cycle-weight") { Description = "λ of the cycle loss (default 10)" };
         var identity = new Option<double?>("--identity-weight") { Description = "CycleGAN: identity loss weight as a fraction of λ (default 0.5; 0: off); U-GAT-IT: its absolute weight (default 10)" };
         var pool = new Option<int?>("--pool") { Description = "History pool size (default 50; 0: off; CycleGAN only)" };
+        var cam = new Option<double?>("--cam-weight") { Description = "Weight of the generators' CAM loss (default 1000, as the paper; U-GAT-IT only)" };
         var seed = new Option<ulong?>("--seed") { Description = "Seed of data order, pool draws and weights" };
         var sampleEvery = new Option<int?>("--sample-every") { Description = "Steps between sample grids" };
         var checkpointEvery = new Option<int?>("--checkpoint-every") { Description = "Steps between checkpoints" };
@@ -70,7 +78,7 @@ public static class TranslateCommands
         var overrideOpt = new Option<bool>("--override") { Description = "With --resume: train with settings that differ from the resumed run's (they are listed and recorded in the run folder); --steps may change without it (the linear decay then spans the new total)" };
         var dryRun = new Option<bool>("--dry-run") { Description = "Print the resolved configuration and exit" };
         var assets = new Option<string?>("--assets") { Description = "Bundled assets folder (for bundled: data)" };
-        foreach (var o in new Option[] { method, light, preset, a, b, size, steps, width, blocks, batch, lr, cycle, identity, pool, seed, sampleEvery, checkpointEvery, desc, runs, resume, overrideOpt, dryRun, assets })
+        foreach (var o in new Option[] { method, light, preset, a, b, size, steps, width, blocks, batch, lr, cycle, identity, pool, cam, seed, sampleEvery, checkpointEvery, desc, runs, resume, overrideOpt, dryRun, assets })
             cmd.Options.Add(o);
         var compute = ComputeOptions.AddTo(cmd);
         cmd.SetAction((parse, cancel) =>
@@ -86,10 +94,14 @@ public static class TranslateCommands
                     : throw new GanSharpException($"--preset {p}: unknown", "use one of: " + string.Join(", ", TranslateTrainSettings.Presets.Keys)));
             settings = settings.Merge(new TranslateTrainSettings(parse.GetValue(a), parse.GetValue(b), parse.GetValue(size), parse.GetValue(steps), parse.GetValue(width),
                 parse.GetValue(blocks), parse.GetValue(batch), parse.GetValue(lr), parse.GetValue(cycle), parse.GetValue(identity), parse.GetValue(pool),
-                parse.GetValue(seed), parse.GetValue(sampleEvery), parse.GetValue(checkpointEvery), parse.GetValue(desc), parse.GetValue(method)?.Trim().ToLowerInvariant()));
+                parse.GetValue(seed), parse.GetValue(sampleEvery), parse.GetValue(checkpointEvery), parse.GetValue(desc), parse.GetValue(method)?.Trim().ToLowerInvariant(),
+                parse.GetValue(cam)));
             string methodName = settings.Method ?? "cyclegan";
             if (!Methods.Contains(methodName)) throw new GanSharpException($"--method {methodName}: unknown translation method", "use one of: " + string.Join(", ", Methods));
             settings = settings with { Method = methodName };
+            foreach (var (flag, only, value) in settings.MethodOnly())
+                if (value is not null && only != methodName)
+                    throw new GanSharpException($"{flag} applies to --method {only} only, not {methodName}", $"drop {flag}, or train with --method {only}");
             IReadOnlyList<string> overrides = resumePoint?.RunFolderPath is null ? Array.Empty<string>()
                 : TrainingRuns.Overrides(resumedSettings, settings, parse.GetValue(overrideOpt));
             if (settings.A is null || settings.B is null)
@@ -201,6 +213,7 @@ public static class TranslateCommands
             LearningRate = settings.LearningRate ?? defaults.LearningRate,
             CycleWeight = settings.CycleWeight ?? defaults.CycleWeight,
             IdentityWeight = settings.IdentityWeight ?? defaults.IdentityWeight,
+            CamWeight = settings.CamWeight ?? defaults.CamWeight,
         }).Validate();
         return new UGatItMethod(config, options, device, data, seed);
     }

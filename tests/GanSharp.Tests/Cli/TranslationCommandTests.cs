@@ -1,3 +1,4 @@
+using System.Text.Json;
 using GanSharp.Cli;
 using GanSharp.Data;
 using GanSharp.Imaging;
@@ -132,6 +133,38 @@ public class TranslationCommandTests
             "--assets", DataCommandTests.Assets, "--device", "cpu", "--dry-run");
         Assert.NotEqual(ExitCodes.Ok, code);
         Assert.Contains("ugatit", err);
+    }
+
+    [Fact]
+    public async Task CamWeightReachesUGatItsOptionsAndIsRefusedForCycleGan()
+    {
+        string[] DryRun(string method, params string[] extra) => new[] { "train", "translate", "--method", method, "--a", "bundled:emoji:google", "--b", "bundled:emoji:twitter",
+            "--size", "32", "--width", "4", "--blocks", "1", "--assets", DataCommandTests.Assets, "--device", "cpu", "--dry-run" }.Concat(extra).ToArray();
+        double CamWeight(string json)
+        {
+            using var doc = JsonDocument.Parse(json);
+            return doc.RootElement.GetProperty("resolved").GetProperty("options").GetProperty("camWeight").GetDouble();
+        }
+
+        var (code, output, err) = await CliTests.Run(DryRun("ugatit"));
+        Assert.True(code == ExitCodes.Ok, err);
+        Assert.Equal(1000, CamWeight(output)); // the paper's weight by default
+        (code, output, err) = await CliTests.Run(DryRun("ugatit", "--cam-weight", "10"));
+        Assert.True(code == ExitCodes.Ok, err);
+        Assert.Equal(10, CamWeight(output));
+        using (var doc = JsonDocument.Parse(output))
+            Assert.Equal(10, doc.RootElement.GetProperty("settings").GetProperty("camWeight").GetDouble());
+
+        // A flag only the other method reads is refused rather than ignored, in both directions.
+        (code, _, err) = await CliTests.Run(DryRun("cyclegan", "--cam-weight", "10"));
+        Assert.NotEqual(ExitCodes.Ok, code);
+        Assert.Contains("--cam-weight applies to --method ugatit only", err);
+        (code, _, err) = await CliTests.Run(DryRun("ugatit", "--pool", "10"));
+        Assert.NotEqual(ExitCodes.Ok, code);
+        Assert.Contains("--pool applies to --method cyclegan only", err);
+        (code, _, err) = await CliTests.Run(DryRun("ugatit", "--cam-weight", "-1"));
+        Assert.NotEqual(ExitCodes.Ok, code);
+        Assert.Contains("CAM weight", err);
     }
 
     static (int, int) ReadSize(string path)

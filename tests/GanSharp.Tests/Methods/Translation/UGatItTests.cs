@@ -92,6 +92,27 @@ public class UGatItTests
     }
 
     [Fact]
+    public void EachOptimiserHoldsExactlyItsNetworksParametersAndAStepLeavesTheDiscriminatorsTrainable()
+    {
+        TorchRuntime.EnsureInitialized();
+        var data = new UnpairedDataset(new Blobs(false, 8, 16), new Blobs(true, 8, 16));
+        using var method = new UGatItMethod(Tiny(16) with { GlobalLayers = 2 }, new UGatItOptions(), CPU, data, seed: 5);
+        static HashSet<IntPtr> Handles(IEnumerable<TorchSharp.Modules.Parameter> ps) => ps.Select(p => p.Handle).ToHashSet();
+        var g = Handles(method.GeneratorAB.parameters().Concat(method.GeneratorBA.parameters()));
+        var d = Handles(new[] { method.GlobalDiscriminatorA, method.GlobalDiscriminatorB, method.LocalDiscriminatorA, method.LocalDiscriminatorB }.SelectMany(m => m.parameters()));
+        Assert.Subset(g, Handles(method.GeneratorAB.Rhos)); // ρ is trained (and then clipped)
+        Assert.True(g.SetEquals(Handles(((TorchSharp.Modules.OptimizerHelper)method.Optimizers["generators"]).parameters())), "the generators' Adam must hold G_AB's and G_BA's parameters, and only those");
+        Assert.True(d.SetEquals(Handles(((TorchSharp.Modules.OptimizerHelper)method.Optimizers["discriminators"]).parameters())), "the discriminators' Adam must hold the four discriminators' parameters, and only those");
+        Assert.Empty(g.Intersect(d));
+
+        using var loader = new GanSharp.Data.DataLoader(data.A, new DataLoaderOptions(2, Prefetch: 0));
+        using var loaderB = new GanSharp.Data.DataLoader(data.B, new DataLoaderOptions(2, Prefetch: 0));
+        using var batch = Batch.Unpaired(loader.Next(), loaderB.Next());
+        method.TrainStep(batch, new StepContext(CPU, new Generator(1)));
+        Assert.All(method.GlobalDiscriminatorA.parameters().Concat(method.LocalDiscriminatorB.parameters()), p => Assert.True(p.requires_grad, "the generator step must hand the discriminators back trainable"));
+    }
+
+    [Fact]
     public void TrainingWithoutDomainBIsRefused()
     {
         TorchRuntime.EnsureInitialized();
