@@ -97,6 +97,13 @@ public static class GanSharpCli
             error.WriteLine("error: cancelled");
             return ExitCodes.Error;
         }
+        catch (Exception e) when (DescribeFileSystemError(Unwrap(e)) is { } fs)
+        {
+            error.WriteLine("error: " + fs.Message);
+            error.WriteLine("hint: " + fs.Hint);
+            if (verbose) error.WriteLine(Unwrap(e).ToString());
+            return ExitCodes.Error;
+        }
         catch (Exception e)
         {
             var inner = Unwrap(e);
@@ -104,6 +111,27 @@ public static class GanSharpCli
             error.WriteLine(verbose ? inner.ToString() : "hint: run again with --verbose for the stack trace");
             return ExitCodes.Error;
         }
+    }
+
+    /// <summary>
+    /// A file-system failure said in the user's terms (the disk is full, access is denied, a file is missing), with what
+    /// to do; null for anything else. Outputs are written atomically, so a failed write leaves no half-written file.
+    /// </summary>
+    public static (string Message, string Hint)? DescribeFileSystemError(Exception e)
+    {
+        const string kept = "GanSharp writes through a temporary file, so no half-written output was left behind";
+        return e switch
+        {
+            IOException io when io.HResult == 28 || io.Message.Contains("No space left on device", StringComparison.OrdinalIgnoreCase)
+                || io.Message.Contains("disk full", StringComparison.OrdinalIgnoreCase) =>
+                ($"the disk is full: {io.Message}", $"free some space, or write elsewhere (-o, --runs); {kept}"),
+            UnauthorizedAccessException ua => ($"permission denied: {ua.Message}", "choose a folder you may write to (-o, --runs), or fix the file's permissions"),
+            FileNotFoundException fnf => ($"file not found: {fnf.FileName ?? fnf.Message}", "check the path"),
+            DirectoryNotFoundException dnf => ($"folder not found: {dnf.Message}", "check the path, or create the folder first"),
+            PathTooLongException ptl => ($"path too long: {ptl.Message}", "use a shorter output path"),
+            IOException io when io.GetType() == typeof(IOException) => ($"file system error: {io.Message}", $"check the disk and the paths given; {kept}"),
+            _ => null,
+        };
     }
 
     static Exception Unwrap(Exception e) =>

@@ -13,6 +13,20 @@ public class CliTests
         return (code, o.ToString(), e.ToString());
     }
 
+    /// <summary>A real ENOSPC (writing to /dev/full) is said as a full disk with what to do, not as an exception type.</summary>
+    [LinuxFact]
+    public void AFullDiskIsSaidInTheUsersTerms()
+    {
+        var real = Assert.ThrowsAny<IOException>(() => { using var f = new FileStream("/dev/full", FileMode.Open, FileAccess.Write); f.Write(new byte[4096]); f.Flush(); });
+        var said = GanSharpCli.DescribeFileSystemError(real);
+        Assert.NotNull(said);
+        Assert.StartsWith("the disk is full", said!.Value.Message);
+        Assert.Contains("free some space", said.Value.Hint);
+        Assert.StartsWith("permission denied", GanSharpCli.DescribeFileSystemError(new UnauthorizedAccessException("Access to the path '/x' is denied."))!.Value.Message);
+        Assert.StartsWith("file system error", GanSharpCli.DescribeFileSystemError(new IOException("Input/output error : '/x'"))!.Value.Message);
+        Assert.Null(GanSharpCli.DescribeFileSystemError(new InvalidOperationException("not a file-system error")));
+    }
+
     [Fact]
     public async Task NoCommandIsAUsageError()
     {
