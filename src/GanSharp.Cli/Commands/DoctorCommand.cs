@@ -20,7 +20,14 @@ public static class DoctorCommand
         var compute = ComputeOptions.AddTo(cmd);
         cmd.SetAction(parse =>
         {
-            compute.Apply(parse);
+            try { compute.Apply(parse); }
+            catch (Exception e) when (e is TypeInitializationException or DllNotFoundException or EntryPointNotFoundException or NotSupportedException)
+            {
+                // libtorch did not load: say which of its symbols or libraries are missing, read from the files.
+                var symbols = NativeSymbolReport.CheckTorchSharp();
+                throw new GanSharpException($"libtorch could not be loaded ({e.GetBaseException().Message})" + (symbols is null ? "" : $"; {symbols.Summary}"),
+                    "point GANSHARP_LIBTORCH at a libtorch lib folder TorchSharp 0.107 works with (libtorch 2.10, or PyTorch 2.10/2.11's torch/lib), or use the bundled CPU libtorch");
+            }
             var r = DoctorReport.Collect();
             if (parse.GetValue(json))
             {
@@ -51,6 +58,7 @@ public static class DoctorCommand
         yield return ("threads", r.Threads.ToString(CultureInfo.InvariantCulture));
         yield return ("OpenMP wait policy", r.OpenMpWaitPolicy);
         yield return ("native-load fix", $"{r.NativeLoadFix.Status}: {r.NativeLoadFix.Detail}");
+        if (r.LibTorchSymbols is { } sym) yield return ("libtorch symbols", (sym.Ok ? "" : "PROBLEM: ") + sym.Summary);
         yield return ("numerics: error with oneDNN", E(r.Numerics.ErrorWithMkldnn));
         yield return ("numerics: error now", E(r.Numerics.ErrorAfter));
         yield return ("oneDNN", r.Numerics.MkldnnEnabled ? "on" : "off");

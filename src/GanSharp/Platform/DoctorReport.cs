@@ -21,6 +21,9 @@ public sealed record DoctorReport(
     /// <summary>The loaded <c>libtorch_cpu.so</c> and, for a PyTorch installation, its version; null where it cannot be told.</summary>
     public string? LibTorchLoaded { get; init; }
 
+    /// <summary>Whether libLibTorchSharp.so's symbols resolve against the libtorch in use (Linux), read from the files; null elsewhere.</summary>
+    public NativeSymbolReport? LibTorchSymbols { get; init; }
+
     /// <summary>The NVIDIA GPUs (name, memory, compute capability) when CUDA is available; empty otherwise.</summary>
     public IReadOnlyList<string> Gpus { get; init; } = Array.Empty<string>();
 
@@ -45,6 +48,7 @@ public sealed record DoctorReport(
                 ? path + (LoadedLibTorch.VersionBeside(System.IO.Path.GetDirectoryName(path)!) is { } v ? $" (PyTorch {v})" : "")
                 : null,
             Gpus = torch.cuda.is_available() ? LoadedLibTorch.Gpus() : Array.Empty<string>(),
+            LibTorchSymbols = NativeSymbolReport.CheckTorchSharp(),
         };
     }
 
