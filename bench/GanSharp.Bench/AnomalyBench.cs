@@ -24,11 +24,8 @@ public static class AnomalyBench
     /// </summary>
     public static int Run(string[] args)
     {
-        string Arg(string name, string fallback)
-        {
-            int i = Array.IndexOf(args, name);
-            return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
-        }
+        var opt = new BenchArgs(args);
+        string Arg(string name, string fallback) => opt.Get(name, fallback);
         int[] Ints(string name, string fallback) => Arg(name, fallback).Split(',', StringSplitOptions.RemoveEmptyEntries).Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
         var methods = Arg("--methods", string.Join(",", AnomalyDetectors.Names)).Split(',', StringSplitOptions.RemoveEmptyEntries);
         var classes = Ints("--classes", "0,1,2,3,4,5,6,7,8,9");

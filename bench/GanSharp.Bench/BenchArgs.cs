@@ -6,10 +6,13 @@ namespace GanSharp.Bench;
 public sealed class BenchArgs(string[] args)
 {
     /// <summary>The value after <paramref name="name"/>, or <paramref name="fallback"/>.</summary>
-    public string Get(string name, string fallback)
+    public string Get(string name, string fallback) => GetOrNull(name) ?? fallback;
+
+    /// <summary>The value after <paramref name="name"/>, or null when it is not given.</summary>
+    public string? GetOrNull(string name)
     {
         int i = Array.LastIndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
     }
 
     /// <summary>Every value given after a repeatable option.</summary>

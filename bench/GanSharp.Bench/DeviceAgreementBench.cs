@@ -23,8 +23,9 @@ public static class DeviceAgreementBench
     /// <c>--arch dcgan --size 28 --channels 1 --width 32 --latent 64 --batch 64 --loss ns|wgan-gp --steps 100</c>.</summary>
     public static int Run(string[] args)
     {
-        string Arg(string name, string fallback) { int i = Array.IndexOf(args, name); return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback; }
-        int Int(string name, int fallback) => int.Parse(Arg(name, fallback.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
+        var opt = new BenchArgs(args);
+        string Arg(string name, string fallback) => opt.Get(name, fallback);
+        int Int(string name, int fallback) => opt.Int(name, fallback);
         string arch = Arg("--arch", "dcgan");
         int size = Int("--size", 28), channels = Int("--channels", 1), width = Int("--width", 32), latent = Int("--latent", 64);
         int batch = Int("--batch", 64), steps = Int("--steps", 100);

@@ -28,13 +28,10 @@ public static class EditingBench
     /// </summary>
     public static int Run(string[] args)
     {
-        string Arg(string name, string fallback)
-        {
-            int i = Array.IndexOf(args, name);
-            return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
-        }
-        int Int(string name, int fallback) => int.Parse(Arg(name, fallback.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
-        string[] List(string name, string fallback) => Arg(name, fallback).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var opt = new BenchArgs(args);
+        string Arg(string name, string fallback) => opt.Get(name, fallback);
+        int Int(string name, int fallback) => opt.Int(name, fallback);
+        string[] List(string name, string fallback) => opt.List(name, fallback);
         string F2(double v) => v.ToString("0.00", CultureInfo.InvariantCulture);
         string F3(double v) => v.ToString("0.000", CultureInfo.InvariantCulture);
 

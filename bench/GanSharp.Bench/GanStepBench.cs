@@ -22,12 +22,9 @@ public static class GanStepBench
     /// <summary>Options: <c>--arch dcgan|stylegan --size 28 --channels 1 --width 32 --latent 64 --batch 64 --steps 10 --loss ns --paths safe,onednn,fast --device cpu|cuda</c> (on cuda one row: the device).</summary>
     public static int Run(string[] args)
     {
-        string Arg(string name, string fallback)
-        {
-            int i = Array.IndexOf(args, name);
-            return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
-        }
-        int Int(string name, int fallback) => int.Parse(Arg(name, fallback.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
+        var opt = new BenchArgs(args);
+        string Arg(string name, string fallback) => opt.Get(name, fallback);
+        int Int(string name, int fallback) => opt.Int(name, fallback);
         string arch = Arg("--arch", "dcgan");
         int size = Int("--size", 28), channels = Int("--channels", 1), width = Int("--width", 32), latent = Int("--latent", 64);
         int batch = Int("--batch", 64), steps = Int("--steps", 10);

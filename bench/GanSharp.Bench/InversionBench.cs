@@ -42,14 +42,11 @@ public static class InversionBench
     /// </summary>
     public static int Run(string[] args)
     {
-        string Arg(string name, string fallback)
-        {
-            int i = Array.IndexOf(args, name);
-            return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
-        }
-        int Int(string name, int fallback) => int.Parse(Arg(name, fallback.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
-        double Real(string name, double fallback) => double.Parse(Arg(name, fallback.ToString("R", CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
-        string[] List(string name, string fallback) => Arg(name, fallback).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var opt = new BenchArgs(args);
+        string Arg(string name, string fallback) => opt.Get(name, fallback);
+        int Int(string name, int fallback) => opt.Int(name, fallback);
+        double Real(string name, double fallback) => opt.Double(name, fallback);
+        string[] List(string name, string fallback) => opt.List(name, fallback);
 
         var defaults = new InversionOptions();
         var multiDefaults = new MultiCodeOptions();

@@ -43,11 +43,8 @@ public static class MetricValidityBench
     /// </summary>
     public static int Run(string[] args)
     {
-        string? Arg(string name)
-        {
-            int i = Array.LastIndexOf(args, name);
-            return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
-        }
+        var opt = new BenchArgs(args);
+        string? Arg(string name) => opt.GetOrNull(name);
         string[] All(string name) => args.Select((a, i) => (a, i)).Where(t => t.a == name && t.i + 1 < args.Length).Select(t => args[t.i + 1]).ToArray();
         string presetName = Arg("--preset") ?? "emoji";
         if (!Presets.TryGetValue(presetName, out var preset))

@@ -15,8 +15,7 @@ public static class OneDnnChannelsBench
     /// <summary>Options: <c>--size S</c> (spatial side, default 8).</summary>
     public static int Run(string[] args)
     {
-        int i = Array.IndexOf(args, "--size");
-        int hw = i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], System.Globalization.CultureInfo.InvariantCulture) : 8;
+        int hw = new BenchArgs(args).Int("--size", 8);
         var report = TorchRuntime.EnsureInitialized();
         bool before = LibTorchSwitches.MkldnnEnabled;
         LibTorchSwitches.MkldnnEnabled = true;

@@ -32,12 +32,9 @@ public static class StudioLoadBench
     /// </summary>
     public static int Run(string[] args)
     {
-        string Arg(string name, string fallback)
-        {
-            int i = Array.IndexOf(args, name);
-            return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
-        }
-        int Int(string name, int fallback) => int.Parse(Arg(name, fallback.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
+        var opt = new BenchArgs(args);
+        string Arg(string name, string fallback) => opt.Get(name, fallback);
+        int Int(string name, int fallback) => opt.Int(name, fallback);
         var report = TorchRuntime.EnsureInitialized();
         int threads = Int("--threads", 0);
         if (threads > 0) TorchRuntime.SetThreads(threads);

@@ -17,11 +17,8 @@ public static class StyleGanBench
     /// <summary>Runs the benchmark; <c>--batch N</c> (default 32), <c>--resolution R</c> (default 32), <c>--channels C</c> (default 3), <c>--steps S</c> (default 5).</summary>
     public static int Run(string[] args)
     {
-        int Arg(string name, int fallback)
-        {
-            int i = Array.IndexOf(args, name);
-            return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
-        }
+        var opt = new BenchArgs(args);
+        int Arg(string name, int fallback) => opt.Int(name, fallback);
         int batch = Arg("--batch", 32), steps = Arg("--steps", 5);
         var config = new StyleGanConfig(Resolution: Arg("--resolution", 32), Channels: Arg("--channels", 3)).Validate();
         var report = TorchRuntime.EnsureInitialized();

@@ -28,7 +28,8 @@ public static class TranslationBench
     /// </summary>
     public static int Run(string[] args)
     {
-        string? Arg(string name) { int i = Array.LastIndexOf(args, name); return i >= 0 && i + 1 < args.Length ? args[i + 1] : null; }
+        var opt = new BenchArgs(args);
+        string? Arg(string name) => opt.GetOrNull(name);
         string[] All(string name) => args.Select((a, i) => (a, i)).Where(p => p.a == name && p.i + 1 < args.Length).Select(p => args[p.i + 1]).ToArray();
         string assets = Arg("--assets") ?? "assets";
         var checkpoints = All("--checkpoint");
