@@ -17,7 +17,7 @@ namespace GanSharp.Methods.Translation.CycleGan;
 /// constant rate, then linear decay to 0 over the second half) use <see cref="LrSchedule.LinearDecay"/> with decay fraction 0.5.
 /// </summary>
 /// <remarks>Zhu, Park, Isola, Efros, "Unpaired Image-to-Image Translation using Cycle-Consistent Adversarial Networks", ICCV 2017.</remarks>
-public sealed class CycleGanMethod : ITrainingMethod, ITranslator
+public sealed class CycleGanMethod : UnpairedTranslationMethod
 {
     /// <summary>The method name in checkpoints.</summary>
     public const string MethodName = "cyclegan";
@@ -25,25 +25,19 @@ public sealed class CycleGanMethod : ITrainingMethod, ITranslator
     readonly ResnetGenerator gAB, gBA;
     readonly PatchDiscriminator dA, dB;
     readonly ImageHistoryPool poolA, poolB;
-    readonly OptimizerHelper optG, optD;
     readonly CycleGanOptions o;
-    readonly Device device;
-    readonly UnpairedDataset? sampleSource;
-    int sampleColumns = 1;
 
     /// <summary>Builds fresh networks on <paramref name="device"/> and their optimisers.</summary>
     /// <param name="config">The architecture.</param>
     /// <param name="options">Training options.</param>
     /// <param name="device">Where to train.</param>
-    /// <param name="sampleSource">The two domains whose fixed real images fill the sample grids (needed by <see cref="FixedSampleInputs"/>).</param>
+    /// <param name="sampleSource">The two domains whose fixed real images fill the sample grids (needed by <see cref="UnpairedTranslationMethod.FixedSampleInputs"/>).</param>
     /// <param name="seed">Seed of the weight initialisation (every weight is drawn from it, so runs do not depend on the global stream); null uses the global stream.</param>
     public CycleGanMethod(CycleGanConfig config, CycleGanOptions options, Device device, UnpairedDataset? sampleSource = null, ulong? seed = null)
+        : base("CycleGAN", config.Validate().Image, device, sampleSource)
     {
-        Config = config.Validate();
+        Config = config;
         o = options.Validate();
-        this.device = device;
-        this.sampleSource = sampleSource;
-        TranslationSamples.RequireShape(sampleSource, config.Image, "CycleGAN");
         using var init = seed is ulong s ? new torch.Generator(s) : null; // on the CPU, where the networks are built
         gAB = new ResnetGenerator(config, o.InitGain, "g_ab", init);
         gBA = new ResnetGenerator(config, o.InitGain, "g_ba", init);
@@ -52,8 +46,8 @@ public sealed class CycleGanMethod : ITrainingMethod, ITranslator
         poolA = new ImageHistoryPool(o.PoolSize, config.Channels, config.Size, config.Size, "pool_a");
         poolB = new ImageHistoryPool(o.PoolSize, config.Channels, config.Size, config.Size, "pool_b");
         foreach (var m in new nn.Module[] { gAB, gBA, dA, dB, poolA, poolB }) m.to(device);
-        optG = optim.Adam(gAB.parameters().Concat(gBA.parameters()), lr: o.LearningRate, beta1: o.Beta1, beta2: o.Beta2);
-        optD = optim.Adam(dA.parameters().Concat(dB.parameters()), lr: o.LearningRate, beta1: o.Beta1, beta2: o.Beta2);
+        GeneratorOptimizer = optim.Adam(gAB.parameters().Concat(gBA.parameters()), lr: o.LearningRate, beta1: o.Beta1, beta2: o.Beta2);
+        DiscriminatorOptimizer = optim.Adam(dA.parameters().Concat(dB.parameters()), lr: o.LearningRate, beta1: o.Beta1, beta2: o.Beta2);
     }
 
     /// <summary>The architecture.</summary>
@@ -72,31 +66,26 @@ public sealed class CycleGanMethod : ITrainingMethod, ITranslator
     public PatchDiscriminator DiscriminatorB => dB;
 
     /// <inheritdoc />
-    public string Name => MethodName;
+    public override string Name => MethodName;
 
     /// <inheritdoc />
-    public object Options => o;
+    public override object Options => o;
 
     /// <inheritdoc />
-    public object Architecture => Config;
+    public override object Architecture => Config;
 
     /// <inheritdoc />
-    public IReadOnlyDictionary<string, nn.Module> Networks => new Dictionary<string, nn.Module>
+    public override IReadOnlyDictionary<string, nn.Module> Networks => new Dictionary<string, nn.Module>
     {
         ["g_ab"] = gAB, ["g_ba"] = gBA, ["d_a"] = dA, ["d_b"] = dB, ["pool_a"] = poolA, ["pool_b"] = poolB,
     };
 
     /// <inheritdoc />
-    public IReadOnlyDictionary<string, OptimizerHelper> Optimizers => new Dictionary<string, OptimizerHelper> { ["generators"] = optG, ["discriminators"] = optD };
-
-    /// <inheritdoc />
-    public IReadOnlyDictionary<string, double> TrainStep(Batch batch, StepContext ctx)
+    public override IReadOnlyDictionary<string, double> TrainStep(Batch batch, StepContext ctx)
     {
-        var partner = batch.Partner ?? throw new GanSharpException("CycleGAN trains on two domains: the batch has no domain B partner",
-            "train it with Trainer(method, new UnpairedDataset(a, b), ...)");
-        var realA = batch.Images.to(device);   // [N, C, H, W]
-        var realB = partner.Images.to(device); // [N, C, H, W]
-        foreach (var m in new nn.Module[] { gAB, gBA, dA, dB }) m.train();
+        var (realA, realB) = DomainImages(batch); // [N, C, H, W] each
+        var optG = GeneratorOptimizer;
+        var optD = DiscriminatorOptimizer;
         double lambda = o.CycleWeight;
 
         // Generators (the discriminators are constants here).
@@ -145,54 +134,10 @@ public sealed class CycleGanMethod : ITrainingMethod, ITranslator
         return scalars;
     }
 
-    static void SetRequiresGrad(bool value, params nn.Module[] modules)
-    {
-        foreach (var m in modules)
-            foreach (var p in m.parameters()) p.requires_grad_(value);
-    }
-
     /// <inheritdoc />
-    public Tensor Translate(Tensor images, TranslationDirection direction) => Translate(direction == TranslationDirection.AToB ? gAB : gBA, images, device);
+    public override Tensor Translate(Tensor images, TranslationDirection direction) => Translate(direction == TranslationDirection.AToB ? gAB : gBA, images, Device);
 
     /// <summary>Runs <paramref name="generator"/> in eval mode without gradients on <paramref name="images"/> <c>[N, C, H, W]</c>.</summary>
-    internal static Tensor Translate(ResnetGenerator generator, Tensor images, Device device)
-    {
-        if (images.dim() != 4 || images.shape[1] != generator.Config.Channels || images.shape[2] != generator.Config.Size || images.shape[3] != generator.Config.Size)
-            throw new GanSharpException($"CycleGAN: images of shape [{string.Join(", ", images.shape)}]; the generator takes [N, {generator.Config.Channels}, {generator.Config.Size}, {generator.Config.Size}]");
-        bool wasTraining = generator.training;
-        generator.eval();
-        try
-        {
-            using var _ = no_grad();
-            return generator.call(images.to(device)); // [N, C, H, W]
-        }
-        finally
-        {
-            if (wasTraining) generator.train();
-        }
-    }
-
-    /// <summary>
-    /// Rows of the sample grid for fixed real images <c>[2, K, C, H, W]</c> (domain A's, then B's): A, A→B, A→B→A, B,
-    /// B→A, B→A→B, as <c>[6K, C, H, W]</c>.
-    /// </summary>
-    public Tensor Sample(Tensor fixedInputs) => TranslationSamples.Grid(this, fixedInputs, device);
-
-    /// <summary>
-    /// Fixed real images <c>[2, K, C, H, W]</c>, K = min(<paramref name="count"/>, 8): evenly spaced items of domain A and
-    /// of domain B (the random stream is not used, so the grid shows the same images in every run on the same data).
-    /// </summary>
-    public Tensor FixedSampleInputs(int count, torch.Generator rng, Device device) =>
-        TranslationSamples.FixedInputs(sampleSource, count, device, "CycleGAN", out sampleColumns);
-
-    /// <inheritdoc />
-    public int? SampleColumns => sampleColumns;
-
-    /// <inheritdoc />
-    public void Dispose()
-    {
-        optG.Dispose();
-        optD.Dispose();
-        foreach (var m in new nn.Module[] { gAB, gBA, dA, dB, poolA, poolB }) m.Dispose();
-    }
+    internal static Tensor Translate(ResnetGenerator generator, Tensor images, Device device) =>
+        Infer("CycleGAN", generator, generator.Config.Image, images, device, x => generator.call(x)); // [N, C, H, W]
 }

@@ -27,32 +27,26 @@ public interface IAttentionTranslator : ITranslator
 /// </summary>
 /// <remarks>Kim, Kim, Kang, Lee, "U-GAT-IT: Unsupervised Generative Attentional Networks with Adaptive Layer-Instance
 /// Normalization for Image-to-Image Translation", ICLR 2020. Only the light model is implemented.</remarks>
-public sealed class UGatItMethod : ITrainingMethod, IAttentionTranslator
+public sealed class UGatItMethod : UnpairedTranslationMethod, IAttentionTranslator
 {
     /// <summary>The method name in checkpoints.</summary>
     public const string MethodName = "ugatit";
 
     readonly UGatItGenerator gAB, gBA;
     readonly UGatItDiscriminator dGA, dLA, dGB, dLB;
-    readonly OptimizerHelper optG, optD;
     readonly UGatItOptions o;
-    readonly Device device;
-    readonly UnpairedDataset? sampleSource;
-    int sampleColumns = 1;
 
     /// <summary>Builds fresh networks on <paramref name="device"/> and their optimisers.</summary>
     /// <param name="config">The architecture.</param>
     /// <param name="options">Training options.</param>
     /// <param name="device">Where to train.</param>
-    /// <param name="sampleSource">The two domains whose fixed real images fill the sample grids (needed by <see cref="FixedSampleInputs"/>).</param>
+    /// <param name="sampleSource">The two domains whose fixed real images fill the sample grids (needed by <see cref="UnpairedTranslationMethod.FixedSampleInputs"/>).</param>
     /// <param name="seed">Seed of the weight initialisation; null uses the global stream.</param>
     public UGatItMethod(UGatItConfig config, UGatItOptions options, Device device, UnpairedDataset? sampleSource = null, ulong? seed = null)
+        : base("U-GAT-IT", config.Validate().Image, device, sampleSource)
     {
-        Config = config.Validate();
+        Config = config;
         o = options.Validate();
-        this.device = device;
-        this.sampleSource = sampleSource;
-        TranslationSamples.RequireShape(sampleSource, config.Image, "U-GAT-IT");
         using var init = seed is ulong s ? new torch.Generator(s) : null; // on the CPU, where the networks are built
         gAB = new UGatItGenerator(config, "g_ab", init);
         gBA = new UGatItGenerator(config, "g_ba", init);
@@ -61,8 +55,8 @@ public sealed class UGatItMethod : ITrainingMethod, IAttentionTranslator
         dLA = new UGatItDiscriminator(config, config.LocalLayers, "d_local_a", init);
         dLB = new UGatItDiscriminator(config, config.LocalLayers, "d_local_b", init);
         foreach (var m in AllNetworks) m.to(device);
-        optG = optim.Adam(gAB.parameters().Concat(gBA.parameters()), lr: o.LearningRate, beta1: o.Beta1, beta2: o.Beta2, weight_decay: o.WeightDecay);
-        optD = optim.Adam(new[] { dGA, dGB, dLA, dLB }.SelectMany(d => d.parameters()), lr: o.LearningRate, beta1: o.Beta1, beta2: o.Beta2, weight_decay: o.WeightDecay);
+        GeneratorOptimizer = optim.Adam(gAB.parameters().Concat(gBA.parameters()), lr: o.LearningRate, beta1: o.Beta1, beta2: o.Beta2, weight_decay: o.WeightDecay);
+        DiscriminatorOptimizer = optim.Adam(new[] { dGA, dGB, dLA, dLB }.SelectMany(d => d.parameters()), lr: o.LearningRate, beta1: o.Beta1, beta2: o.Beta2, weight_decay: o.WeightDecay);
     }
 
     nn.Module[] AllNetworks => new nn.Module[] { gAB, gBA, dGA, dGB, dLA, dLB };
@@ -89,22 +83,19 @@ public sealed class UGatItMethod : ITrainingMethod, IAttentionTranslator
     public UGatItDiscriminator LocalDiscriminatorB => dLB;
 
     /// <inheritdoc />
-    public string Name => MethodName;
+    public override string Name => MethodName;
 
     /// <inheritdoc />
-    public object Options => o;
+    public override object Options => o;
 
     /// <inheritdoc />
-    public object Architecture => Config;
+    public override object Architecture => Config;
 
     /// <inheritdoc />
-    public IReadOnlyDictionary<string, nn.Module> Networks => new Dictionary<string, nn.Module>
+    public override IReadOnlyDictionary<string, nn.Module> Networks => new Dictionary<string, nn.Module>
     {
         ["g_ab"] = gAB, ["g_ba"] = gBA, ["d_global_a"] = dGA, ["d_global_b"] = dGB, ["d_local_a"] = dLA, ["d_local_b"] = dLB,
     };
-
-    /// <inheritdoc />
-    public IReadOnlyDictionary<string, OptimizerHelper> Optimizers => new Dictionary<string, OptimizerHelper> { ["generators"] = optG, ["discriminators"] = optD };
 
     /// <summary>Least-squares adversarial term of one discriminator pair (scores and CAM logits) for the generator.</summary>
     static Tensor GeneratorAdversarial(UGatItDiscriminator global, UGatItDiscriminator local, Tensor fake)
@@ -130,13 +121,11 @@ public sealed class UGatItMethod : ITrainingMethod, IAttentionTranslator
     }
 
     /// <inheritdoc />
-    public IReadOnlyDictionary<string, double> TrainStep(Batch batch, StepContext ctx)
+    public override IReadOnlyDictionary<string, double> TrainStep(Batch batch, StepContext ctx)
     {
-        var partner = batch.Partner ?? throw new GanSharpException("U-GAT-IT trains on two domains: the batch has no domain B partner",
-            "train it with Trainer(method, new UnpairedDataset(a, b), ...)");
-        var realA = batch.Images.to(device);   // [N, C, H, W]
-        var realB = partner.Images.to(device); // [N, C, H, W]
-        foreach (var m in AllNetworks) m.train();
+        var (realA, realB) = DomainImages(batch); // [N, C, H, W] each
+        var optG = GeneratorOptimizer;
+        var optD = DiscriminatorOptimizer;
 
         // Discriminators first, on fresh fakes (as the paper's code).
         optD.zero_grad();
@@ -187,37 +176,20 @@ public sealed class UGatItMethod : ITrainingMethod, IAttentionTranslator
         };
     }
 
-    static void SetRequiresGrad(bool value, params nn.Module[] modules)
-    {
-        foreach (var m in modules)
-            foreach (var p in m.parameters()) p.requires_grad_(value);
-    }
-
     /// <inheritdoc />
-    public Tensor Translate(Tensor images, TranslationDirection direction) => TranslateWithAttention(images, direction).Images;
+    public override Tensor Translate(Tensor images, TranslationDirection direction) => TranslateWithAttention(images, direction).Images;
 
     /// <inheritdoc />
     public (Tensor Images, Tensor HeatMaps) TranslateWithAttention(Tensor images, TranslationDirection direction) =>
-        Translate(direction == TranslationDirection.AToB ? gAB : gBA, images, device);
+        Translate(direction == TranslationDirection.AToB ? gAB : gBA, images, Device);
 
     /// <summary>Runs <paramref name="generator"/> in eval mode without gradients on <paramref name="images"/> <c>[N, C, H, W]</c>: (translations, heat maps <c>[N, 1, H/4, W/4]</c>).</summary>
-    internal static (Tensor Images, Tensor HeatMaps) Translate(UGatItGenerator generator, Tensor images, Device device)
-    {
-        if (images.dim() != 4 || images.shape[1] != generator.Config.Channels || images.shape[2] != generator.Config.Size || images.shape[3] != generator.Config.Size)
-            throw new GanSharpException($"U-GAT-IT: images of shape [{string.Join(", ", images.shape)}]; the generator takes [N, {generator.Config.Channels}, {generator.Config.Size}, {generator.Config.Size}]");
-        bool wasTraining = generator.training;
-        generator.eval();
-        try
+    internal static (Tensor Images, Tensor HeatMaps) Translate(UGatItGenerator generator, Tensor images, Device device) =>
+        Infer("U-GAT-IT", generator, generator.Config.Image, images, device, x =>
         {
-            using var _ = no_grad();
-            var (y, _, heat) = generator.call(images.to(device));
+            var (y, _, heat) = generator.call(x);
             return (y, heat);
-        }
-        finally
-        {
-            if (wasTraining) generator.train();
-        }
-    }
+        });
 
     /// <summary>
     /// Heat maps as images: each map <c>[N, 1, h, w]</c> scaled to its own [0, 1] range, up-sampled (nearest) to
@@ -231,26 +203,5 @@ public sealed class UGatItMethod : ITrainingMethod, IAttentionTranslator
         var unit = (heatMaps - lo) / (hi - lo).clamp_min(1e-8);                                               // [N, 1, h, w] in [0, 1]
         var up = nn.functional.interpolate(unit, new long[] { size, size }, mode: InterpolationMode.Nearest);   // [N, 1, size, size]
         return (up * 2 - 1).MoveToOuterDisposeScope();
-    }
-
-    /// <summary>
-    /// Rows of the sample grid for fixed real images <c>[2, K, C, H, W]</c> (domain A's, then B's): A, A→B, A→B→A, B,
-    /// B→A, B→A→B, as <c>[6K, C, H, W]</c>.
-    /// </summary>
-    public Tensor Sample(Tensor fixedInputs) => TranslationSamples.Grid(this, fixedInputs, device);
-
-    /// <summary>Fixed real images <c>[2, K, C, H, W]</c>, K = min(<paramref name="count"/>, 8): evenly spaced items of domain A and of domain B.</summary>
-    public Tensor FixedSampleInputs(int count, torch.Generator rng, Device device) =>
-        TranslationSamples.FixedInputs(sampleSource, count, device, "U-GAT-IT", out sampleColumns);
-
-    /// <inheritdoc />
-    public int? SampleColumns => sampleColumns;
-
-    /// <inheritdoc />
-    public void Dispose()
-    {
-        optG.Dispose();
-        optD.Dispose();
-        foreach (var m in AllNetworks) m.Dispose();
     }
 }
