@@ -46,7 +46,7 @@ public static class ImageReader
             throw new GanSharpException(
                 $"Image '{sourceName}' has {header.SourceChannels} channel(s) and no alpha; AlphaPolicy.Split needs an image with an alpha channel.",
                 "Read it with AlphaPolicy.Composite, or supply a PNG/WebP with transparency.");
-        using var decoded = SkiaDecoder.DecodePremul(codec, sourceName);
+        using var decoded = SkiaDecoder.DecodePremul(codec, sourceName, bytes);
         int width = o.Width ?? decoded.Width, height = o.Height ?? decoded.Height;
         var bg = o.BackgroundColor;
         var clear = split ? SKColors.Transparent : new SKColor(bg.R, bg.G, bg.B, 255);

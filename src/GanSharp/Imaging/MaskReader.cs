@@ -58,7 +58,7 @@ public static class MaskReader
         if (source == MaskSource.Alpha && !header.HasAlpha)
             throw new GanSharpException($"Mask '{path}' has {header.SourceChannels} channel(s) and no alpha; MaskSource.Alpha needs an alpha channel.",
                 "Use MaskSource.Luminance (white = 1) or Auto.");
-        using var bitmap = SkiaDecoder.DecodePremul(codec, path);
+        using var bitmap = SkiaDecoder.DecodePremul(codec, path, bytes);
         int sw = bitmap.Width, sh = bitmap.Height;
         width = o.Width ?? sw; height = o.Height ?? sh;
         var px = bitmap.GetPixelSpan();

@@ -56,6 +56,8 @@ internal static class SkiaDecoder
         }
         if (codec == null)
         {
+            if (PngChunks.Diagnose(bytes) is { } png)
+                throw new GanSharpException($"Image '{source}' {png}.", "Re-download or re-export the file.");
             throw result == SKCodecResult.IncompleteInput
                 ? new GanSharpException($"Image '{source}' is truncated: its header is incomplete ({bytes.Length} bytes).", "Re-download or re-export the file.")
                 : new GanSharpException($"'{source}' is not an image or its format is unknown ({Describe(result)}).",
@@ -86,7 +88,10 @@ internal static class SkiaDecoder
     }
 
     /// <summary>Decodes the first frame as premultiplied RGBA8888, EXIF orientation applied.</summary>
-    public static SKBitmap DecodePremul(SKCodec codec, string source)
+    /// <param name="codec">The codec over <paramref name="bytes"/>.</param>
+    /// <param name="source">The file's name in messages.</param>
+    /// <param name="bytes">The encoded file: a failed decode of a PNG names the damaged or missing chunk.</param>
+    public static SKBitmap DecodePremul(SKCodec codec, string source, byte[] bytes)
     {
         var info = new SKImageInfo(codec.Info.Width, codec.Info.Height, SKColorType.Rgba8888, SKAlphaType.Premul);
         var bitmap = new SKBitmap(info);
@@ -104,6 +109,8 @@ internal static class SkiaDecoder
             switch (r)
             {
                 case SKCodecResult.Success: break;
+                case SKCodecResult.IncompleteInput or SKCodecResult.ErrorInInput when PngChunks.Diagnose(bytes) is { } png:
+                    throw new GanSharpException($"Image '{source}' {png}.", "Re-download or re-export the file.");
                 case SKCodecResult.IncompleteInput:
                     throw new GanSharpException($"Image '{source}' is truncated: its pixel data ends early.", "Re-download or re-export the file.");
                 case SKCodecResult.ErrorInInput:

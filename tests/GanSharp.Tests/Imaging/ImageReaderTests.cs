@@ -180,6 +180,28 @@ public class ImageReaderTests
         Refused(cut);
     }
 
+    /// <summary>A PNG with a flipped byte is said to be corrupt (naming the chunk whose CRC fails), not truncated; a cut one is truncated.</summary>
+    [Fact]
+    public void TellsACorruptPngFromATruncatedOne()
+    {
+        using var dir = new TempDir();
+        var good = TestImages.Write(dir.File("good.png"), 64, 64, (x, y) => new SKColor((byte)(x * 4), (byte)(y * 4), (byte)(x ^ y)));
+        var bytes = File.ReadAllBytes(good);
+        Assert.Null(PngChunks.Diagnose(bytes));
+        int idat = System.Text.Encoding.ASCII.GetString(bytes).IndexOf("IDAT", StringComparison.Ordinal);
+        Assert.True(idat > 0);
+        var flipped = (byte[])bytes.Clone();
+        flipped[idat + 20] ^= 0x5A;                              // inside IDAT's data: only its CRC can tell
+        var corrupt = dir.File("corrupt.png");
+        File.WriteAllBytes(corrupt, flipped);
+        var e = Refused(corrupt);
+        Assert.Contains("is corrupt: PNG chunk 'IDAT'", e.Message);
+        Assert.DoesNotContain("truncated", e.Message);
+        Assert.Contains("fails its CRC-32 check", PngChunks.Diagnose(flipped));
+        Assert.StartsWith("is truncated: PNG chunk 'IDAT'", PngChunks.Diagnose(bytes.AsSpan(0, idat + 30)));
+        Assert.Null(PngChunks.Diagnose(System.Text.Encoding.ASCII.GetBytes("not a png")));
+    }
+
     [Fact]
     public void RefusesBombDimensionsFromTheHeader()
     {
