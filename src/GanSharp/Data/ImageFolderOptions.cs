@@ -46,7 +46,7 @@ public sealed record ImageFolderOptions(
     ImageLimits? Limits = null)
 {
     /// <summary>The extensions used when <see cref="Extensions"/> is null.</summary>
-    public static IReadOnlyList<string> DefaultExtensions { get; } = new[] { ".png", ".jpg", ".jpeg", ".bmp", ".webp", ".gif" };
+    public static IReadOnlyList<string> DefaultExtensions => Imaging.ImageFiles.Extensions;
 
     /// <summary>The read options every image is decoded with.</summary>
     public ImageReadOptions ReadOptions => new(Mode, AlphaPolicy.Composite, Width, Height, Resize, Background, Limits);

@@ -136,7 +136,7 @@ public static class FeatureNetworkTrainer
                 cancel.ThrowIfCancellationRequested();
                 CheckLabels(batch.Labels, classes, train.Name);
                 // Cosine decay of the learning rate to 5% of its start.
-                double lr = o.LearningRate * (0.05 + 0.95 * 0.5 * (1 + Math.Cos(Math.PI * step / totalSteps)));
+                double lr = o.LearningRate * Training.LearningRateCurves.Cosine(step / (double)totalSteps, floor: 0.05);
                 foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
                 var images = o.Augmentation switch
                 {

@@ -90,9 +90,8 @@ public sealed record TrainingOptions(
     public double LrFactor(long step) => Schedule switch
     {
         LrSchedule.Constant => 1.0,
-        LrSchedule.LinearDecay => step < Steps * (1 - DecayFraction) ? 1.0
-            : Math.Max(0.0, (Steps - step) / (Steps * DecayFraction)),
-        LrSchedule.Cosine => 0.5 * (1 + Math.Cos(Math.PI * Math.Min(step, Steps) / Steps)),
+        LrSchedule.LinearDecay => LearningRateCurves.LinearDecay(step, Steps, DecayFraction),
+        LrSchedule.Cosine => LearningRateCurves.Cosine(step / (double)Steps),
         _ => 1.0,
     };
 }

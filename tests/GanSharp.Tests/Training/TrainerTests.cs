@@ -239,3 +239,25 @@ public class TrainerTests
         Assert.Contains("fewer than one batch", e.Message);
     }
 }
+
+/// <summary>The one set of learning-rate curves all trainers use.</summary>
+public class LearningRateCurvesTests
+{
+    [Fact]
+    public void CurvesHaveTheirHandComputedValues()
+    {
+        Assert.Equal(1.0, LearningRateCurves.Cosine(0), 12);
+        Assert.Equal(0.5, LearningRateCurves.Cosine(0.5), 12);
+        Assert.Equal(0.0, LearningRateCurves.Cosine(1.5), 12);               // clamped
+        Assert.Equal(0.05, LearningRateCurves.Cosine(1, floor: 0.05), 12);   // the feature network decays to 5 %
+        Assert.Equal(0.525, LearningRateCurves.Cosine(0.5, floor: 0.05), 12);
+        Assert.Equal(1.0, LearningRateCurves.LinearDecay(49, 100, 0.5), 12);
+        Assert.Equal(0.5, LearningRateCurves.LinearDecay(75, 100, 0.5), 12);
+        Assert.Equal(0.0, LearningRateCurves.LinearDecay(120, 100, 0.5), 12);
+        Assert.Equal(0.1, LearningRateCurves.StepDrop(0.7), 12);
+        Assert.Equal(1.0, LearningRateCurves.StepDrop(0.6), 12);
+        Assert.Equal(0.25, LearningRateCurves.WarmUp(0, 4), 12);
+        Assert.Equal(1.0, LearningRateCurves.WarmUp(4, 4), 12);
+        Assert.Equal(1.0, LearningRateCurves.WarmUp(0, 0), 12);
+    }
+}

@@ -23,12 +23,11 @@ public static class LearningRateSchedules
     public static double Factor(this LearningRateSchedule schedule, int step, int steps, double warmupFraction)
     {
         double t = steps <= 1 ? 0 : step / (double)(steps - 1);
-        int warmup = (int)Math.Ceiling(warmupFraction * steps);
-        double ramp = warmup > 0 && step < warmup ? (step + 1) / (double)warmup : 1.0;
+        double ramp = Training.LearningRateCurves.WarmUp(step, (int)Math.Ceiling(warmupFraction * steps));
         double decay = schedule switch
         {
-            LearningRateSchedule.Cosine => 0.5 * (1 + Math.Cos(Math.PI * t)),
-            LearningRateSchedule.Step => t >= 2.0 / 3.0 ? 0.1 : 1.0,
+            LearningRateSchedule.Cosine => Training.LearningRateCurves.Cosine(t),
+            LearningRateSchedule.Step => Training.LearningRateCurves.StepDrop(t),
             _ => 1.0,
         };
         return ramp * decay;
