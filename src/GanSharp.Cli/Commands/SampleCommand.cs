@@ -40,16 +40,15 @@ public static class SampleCommand
                     "sample in several runs with different --seed values");
             var g = GanCheckpoint.LoadGenerator(parse.GetValue(checkpoint)!, device, ema: !parse.GetValue(raw));
             using var scope = NewDisposeScope();
+            // Every draw (latents and StyleGAN's per-layer noise) comes from this stream, never torch's global one, so the
+            // same seed gives the same images even while something else in the process draws random numbers.
             using var rng = new Generator((ulong)parse.GetValue(seed));
-            // The generators' own fresh noise inputs (StyleGAN per-layer noise) come from torch's global stream: seed it too,
-            // so that the same seed gives the same images.
-            manual_seed(parse.GetValue(seed));
             using var _ = no_grad();
             string m = parse.GetValue(mode)!.ToLowerInvariant();
             if (parse.GetValue(latents) is { } latentPath)
             {
                 var (info, tensors) = LatentFile.Read(latentPath);
-                var rendered = LatentFile.Render(g, info, tensors).cpu().clamp(-1, 1);
+                var rendered = LatentFile.Render(g, info, tensors, g.SampleNoise(1, rng, device)).cpu().clamp(-1, 1);
                 var file = OutputPath(parse.GetValue(output), parse.GetValue(checkpoint)!, $"latents-{Path.GetFileNameWithoutExtension(latentPath)}.png");
                 SampleGrid.WritePng(rendered, file, new GridOptions(Columns: Math.Min(8, info.Images.Count), Captions: info.Images, Title: $"{info.Method} codes ({info.Space}) from {Path.GetFileName(latentPath)}"));
                 ctx.Output.WriteLine($"wrote {file} ({info.Images.Count} image(s))");
@@ -57,7 +56,7 @@ public static class SampleCommand
             }
             var (images, gridColumns, title) = m switch
             {
-                "grid" => (g.Generate(g.SampleLatents(n, rng, device), parse.GetValue(truncation)), (int?)null, $"seed {parse.GetValue(seed)}"),
+                "grid" => (g.Generate(g.SampleLatents(n, rng, device), parse.GetValue(truncation), g.SampleNoise(n, rng, device)), (int?)null, $"seed {parse.GetValue(seed)}"),
                 "interpolate" => (SampleSheets.Interpolate(g, n, columns, rng, device, parse.GetValue(truncation)), columns, "latent interpolation (slerp in z)"),
                 "truncation" => (SampleSheets.TruncationSweep(g, n, columns, rng, device), columns, "truncation psi 1 → 0 (left to right)"),
                 "mixing" => (SampleSheets.StyleMixing(g, Math.Min(n, 8), columns, parse.GetValue(crossover) ?? g.StyleCount / 2, rng, device, parse.GetValue(truncation)),

@@ -72,6 +72,15 @@ public static class GeneratorExtensions
     public static Tensor SampleLatents(this IGenerator g, long n, Generator? rng = null, Device? device = null) =>
         randn(new long[] { n, g.LatentSize }, generator: rng).to(device ?? CPU);
 
+    /// <summary>
+    /// Per-layer noise inputs for <paramref name="n"/> images (one tensor per <see cref="IGenerator.NoiseShapes"/> entry,
+    /// <c>[n, …shape]</c>; <paramref name="n"/> = 1 shares one noise among all images), drawn from
+    /// <paramref name="rng"/> on the CPU and moved to <paramref name="device"/>: with it, the same seed gives the same
+    /// images whatever else draws from torch's global stream. Empty for generators without noise inputs.
+    /// </summary>
+    public static Tensor[] SampleNoise(this IGenerator g, long n, Generator rng, Device? device = null) =>
+        g.NoiseShapes.Select(s => randn(new long[] { n }.Concat(s).ToArray(), generator: rng).to(device ?? CPU)).ToArray();
+
     /// <summary>z → image: <c>Synthesize(Map(z))</c>, optionally truncated.</summary>
     public static Tensor Generate(this IGenerator g, Tensor z, double truncation = 1.0, IReadOnlyList<Tensor>? noise = null)
     {

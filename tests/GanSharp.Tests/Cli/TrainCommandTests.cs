@@ -7,8 +7,20 @@ using GanSharp.Training;
 
 namespace GanSharp.Tests.Cli;
 
-public class TrainCommandTests
+/// <summary>
+/// `train gan` in this process: its convolution-path check switches oneDNN while it runs (and off for good when it
+/// rejects), so these tests run alone and put the start-up decision back after each one.
+/// </summary>
+[Collection(GanSharp.Tests.Platform.GlobalTorchStateCollection.Name)]
+public class TrainCommandTests : IDisposable
 {
+    /// <summary>Back to the start-up convolution decision.</summary>
+    public void Dispose()
+    {
+        GanSharp.Platform.TorchRuntime.RestoreStartupDecision();
+        GC.SuppressFinalize(this);
+    }
+
     [Fact]
     public async Task DryRunPrintsTheResolvedConfigWithFlagsOverPreset()
     {

@@ -107,11 +107,12 @@ public static class LatentFile
     /// <summary>
     /// Renders the codes of a latent file with <paramref name="g"/> (no graph): single codes (single, encoder, hybrid)
     /// with <see cref="LatentCodes.Render"/>, mGANprior codes with <see cref="MultiCodeInversion.Compose"/>. Noise maps are
-    /// not stored, so generators with noise inputs draw fresh ones. PadInv codes are refused: their padding needs the
+    /// not stored: <paramref name="noise"/> gives them (e.g. <see cref="Models.GeneratorExtensions.SampleNoise"/> from a
+    /// seeded stream); null draws fresh ones. PadInv codes are refused: their padding needs the
     /// PadInv encoder's mixing matrices.
     /// </summary>
     /// <returns>// [N, C, H, W]</returns>
-    public static Tensor Render(Models.IGenerator g, LatentFileInfo info, IReadOnlyDictionary<string, Tensor> tensors)
+    public static Tensor Render(Models.IGenerator g, LatentFileInfo info, IReadOnlyDictionary<string, Tensor> tensors, IReadOnlyList<Tensor>? noise = null)
     {
         ArgumentNullException.ThrowIfNull(g);
         var space = LatentSpaces.Parse(info.Space);
@@ -121,7 +122,7 @@ public static class LatentFile
         switch (info.Method)
         {
             case "single" or "encoder" or "hybrid":
-                return LatentCodes.Render(g, space, LatentCodes.CheckStart(g, space, codes, codes.shape[0], device));
+                return LatentCodes.Render(g, space, LatentCodes.CheckStart(g, space, codes, codes.shape[0], device), noise);
             case "mganprior":
             {
                 if (!tensors.TryGetValue("alphas", out var alphas) || info.Layer is not int layer)
@@ -130,7 +131,7 @@ public static class LatentFile
                 var expected = LatentCodes.Shape(g, space, 1).Skip(1);
                 if (codes.dim() < 3 || !codes.shape.Skip(2).SequenceEqual(expected))
                     throw new GanSharpException($"latent file: codes [{string.Join(", ", codes.shape)}] do not fit this generator's {info.Space} codes [{string.Join(", ", expected)}]");
-                return MultiCodeInversion.Compose(g, space, layer, codes.to(device), alphas.to(device));
+                return MultiCodeInversion.Compose(g, space, layer, codes.to(device), alphas.to(device), noise);
             }
             case "padinv":
                 throw new GanSharpException("latent file: PadInv codes need the PadInv encoder's padding values to render", "use gansharp invert --method padinv to reconstruct, or gansharp blend");

@@ -16,7 +16,7 @@ public static class SampleSheets
         var b = g.SampleLatents(rows, rng, device);
         var t = linspace(0, 1, columns, device: device); // [T]
         var zs = Slerp(a.unsqueeze(1), b.unsqueeze(1), t.view(1, columns, 1)); // [R, T, Z]
-        return g.Generate(zs.reshape(rows * columns, -1), truncation);
+        return g.Generate(zs.reshape(rows * columns, -1), truncation, g.SampleNoise(1, rng, device)); // one noise for the sheet
     }
 
     /// <summary>Spherical interpolation, the usual path between Gaussian latents (White 2016).</summary>
@@ -43,7 +43,7 @@ public static class SampleSheets
             throw new GanSharpException($"--crossover {crossover}: must be in 0..{g.StyleCount}");
         var wCols = g.Truncate(g.Map(g.SampleLatents(columns, rng, device)), truncation); // [C, W]
         var wRows = g.Truncate(g.Map(g.SampleLatents(rows, rng, device)), truncation);    // [R, W]
-        var noise = g.NoiseShapes.Select(s => randn(new long[] { 1 }.Concat(s).ToArray(), generator: rng).to(device)).ToArray();
+        var noise = g.SampleNoise(1, rng, device);
         Tensor Plus(Tensor w) => w.unsqueeze(1).expand(-1, g.StyleCount, -1);              // [N, S, W]
         var colsImg = g.Synthesize(Plus(wCols), noise);                                      // [C, ...]
         var rowsImg = g.Synthesize(Plus(wRows), noise);                                      // [R, ...]
@@ -65,6 +65,6 @@ public static class SampleSheets
         for (int r = 0; r < rows; r++)
             for (int c = 0; c < columns; c++)
                 list.Add(g.Truncate(w[r..(r + 1)], 1.0 - c / (double)(columns - 1)));
-        return g.Synthesize(cat(list.ToArray()));
+        return g.Synthesize(cat(list.ToArray()), g.SampleNoise(1, rng, device)); // one noise, so only ψ changes along a row
     }
 }
