@@ -15,6 +15,7 @@ var benches = new Dictionary<string, Func<string[], int>>
     ["translation"] = TranslationBench.Run,
     ["device-agreement"] = DeviceAgreementBench.Run,
     ["numerics-separation"] = NumericsSeparationBench.Run,
+    ["stripes"] = StripeBench.Run,
 };
 if (args.Length == 0 || !benches.TryGetValue(args[0], out var run))
 {

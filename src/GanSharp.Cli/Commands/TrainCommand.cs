@@ -70,13 +70,17 @@ public static class TrainCommand
         var divergeOpt = new Option<double>("--diverge-above") { Description = "Treat a loss whose magnitude exceeds this as divergence, handled like NaN by --nan (0: off)", DefaultValueFactory = _ => TrainingOptions.DefaultDivergeAbove };
         var overrideOpt = new Option<bool>("--override") { Description = "With --resume: train with settings that differ from the resumed run's (they are listed and recorded in the run folder)" };
         var augment = new Option<string?>("--augment") { Description = "Differentiable augmentation of D's inputs (DiffAugment): color,translation,cutout | all | none" };
+        var augmentP = new Option<string?>("--augment-p")
+        {
+            Description = "Probability of each augmentation per image: a number in [0, 1] (default 1) or adaptive (ADA's r_t heuristic, from 0; logged as augment_p, saved in checkpoints)",
+        };
         var conv = ConvPathOption.Create();
         var canaryOpt = new Option<int>("--canary-every")
         {
             Description = "Steps between numerics canaries: while oneDNN is in use on the CPU, re-check G and D against float64 and switch to the safe path if they drift (0: off)",
             DefaultValueFactory = _ => new TrainingOptions().CanaryEvery,
         };
-        foreach (var o in new Option[] { preset, data, arch, loss, size, gray, width, latent, steps, batch, lr, critic, r1, ema, seed, sampleEvery, checkpointEvery, desc, runs, resume, nan, dryRun, assets, conv, beta1, beta2, augment, overrideOpt, divergeOpt, canaryOpt })
+        foreach (var o in new Option[] { preset, data, arch, loss, size, gray, width, latent, steps, batch, lr, critic, r1, ema, seed, sampleEvery, checkpointEvery, desc, runs, resume, nan, dryRun, assets, conv, beta1, beta2, augment, augmentP, overrideOpt, divergeOpt, canaryOpt })
             cmd.Options.Add(o);
         var compute = ComputeOptions.AddTo(cmd);
         cmd.SetAction((parse, cancel) =>
@@ -85,7 +89,8 @@ public static class TrainCommand
                 parse.GetValue(size), parse.GetValue(gray), parse.GetValue(width), parse.GetValue(latent), parse.GetValue(steps),
                 parse.GetValue(batch), parse.GetValue(lr), parse.GetValue(critic), parse.GetValue(r1), parse.GetValue(ema),
                 parse.GetValue(seed), parse.GetValue(sampleEvery), parse.GetValue(checkpointEvery), parse.GetValue(desc),
-                parse.GetValue(beta1), parse.GetValue(beta2), parse.GetValue(augment) is { } au ? DiffAugment.Format(DiffAugment.Parse(au)) : null);
+                parse.GetValue(beta1), parse.GetValue(beta2), parse.GetValue(augment) is { } au ? DiffAugment.Format(DiffAugment.Parse(au)) : null,
+                parse.GetValue(augmentP) is { } ap ? ap.Trim().ToLowerInvariant() : null);
             var nanPolicy = parse.GetValue(nan)!.ToLowerInvariant() switch
             {
                 "rollback" => NanPolicy.Rollback,
@@ -108,9 +113,10 @@ public static class TrainCommand
             var dataset = DatasetResolver.Resolve(settings.Data, new DatasetResolveOptions(settings.Size!.Value, settings.Gray == true ? ImageMode.Gray : ImageMode.Rgb,
                 BundledRoot: BundledAssets.SamplesOrNull(parse.GetValue(assets)), ExactSize: true));
             var shape = new ImageShape(dataset.Channels, dataset.Height, dataset.Width);
+            var (augmentProbability, adaptiveAugment) = GanOptions.ParseAugmentProbability(settings.AugmentP);
             var options = new GanOptions(settings.Loss!.Value, settings.CriticSteps, LearningRate: settings.LearningRate,
                 Beta1: settings.Beta1, Beta2: settings.Beta2, R1Gamma: settings.R1Gamma ?? 0, EmaBeta: settings.EmaBeta ?? 0.999,
-                Augment: DiffAugment.Parse(settings.Augment)).Validate();
+                Augment: DiffAugment.Parse(settings.Augment), AugmentProbability: augmentProbability, AdaptiveAugment: adaptiveAugment).Validate();
             var training = new TrainingOptions(Steps: settings.Steps!.Value, BatchSize: settings.Batch!.Value, Seed: settings.Seed!.Value,
                 SampleEvery: settings.SampleEvery!.Value, CheckpointEvery: settings.CheckpointEvery!.Value, Nan: nanPolicy,
                 DivergeAbove: parse.GetValue(divergeOpt), CanaryEvery: parse.GetValue(canaryOpt)).Validate();

@@ -68,15 +68,28 @@ public static class DiffAugment
         return parts.Count == 0 ? "none" : string.Join(',', parts);
     }
 
-    /// <summary>Applies <paramref name="policy"/> to <paramref name="x"/> <c>[N, C, H, W]</c> with draws from <paramref name="rng"/>.</summary>
-    public static Tensor Apply(Tensor x, DiffAugmentPolicy policy, Generator? rng)
+    /// <summary>
+    /// Applies <paramref name="policy"/> to <paramref name="x"/> <c>[N, C, H, W]</c> with draws from <paramref name="rng"/>.
+    /// With <paramref name="probability"/> p below 1 each transform is applied to each image with probability p (ADA's
+    /// gating, one Bernoulli draw per image and transform after the transform's own draws); p = 1 is the plain policy
+    /// with the same random draws as before, p = 0 returns the images unchanged and draws nothing.
+    /// </summary>
+    public static Tensor Apply(Tensor x, DiffAugmentPolicy policy, Generator? rng, double probability = 1.0)
     {
         if (x.dim() != 4) throw new ArgumentException($"images must be [N, C, H, W], got [{string.Join(", ", x.shape)}]", nameof(x));
-        if (policy == DiffAugmentPolicy.None) return x.alias();
+        if (!(probability is >= 0 and <= 1)) throw new ArgumentOutOfRangeException(nameof(probability), "must be in [0, 1]");
+        if (policy == DiffAugmentPolicy.None || probability == 0) return x.alias();
         using var scope = NewDisposeScope();
-        if (policy.HasFlag(DiffAugmentPolicy.Color)) x = Color(x, rng);
-        if (policy.HasFlag(DiffAugmentPolicy.Translation)) x = Translate(x, rng);
-        if (policy.HasFlag(DiffAugmentPolicy.Cutout)) x = Cutout(x, rng);
+        Tensor Gated(Tensor input, Func<Tensor, Generator?, Tensor> transform)
+        {
+            var y = transform(input, rng);
+            if (probability >= 1) return y;
+            var apply = (rand(new long[] { input.shape[0], 1, 1, 1 }, generator: rng) < probability).to(input.device); // [N, 1, 1, 1]
+            return where(apply, y, input); // gradients reach x through whichever branch each image took
+        }
+        if (policy.HasFlag(DiffAugmentPolicy.Color)) x = Gated(x, Color);
+        if (policy.HasFlag(DiffAugmentPolicy.Translation)) x = Gated(x, Translate);
+        if (policy.HasFlag(DiffAugmentPolicy.Cutout)) x = Gated(x, Cutout);
         return x.MoveToOuterDisposeScope();
     }
 

@@ -311,6 +311,8 @@ public sealed class Trainer
                 EpochB = loaderB?.Position.Epoch,
                 BatchB = loaderB?.Position.Batch,
             });
+            if (method is IResumableMethodState resumable)
+                foreach (var (name, value) in resumable.SaveState()) writer.AddJson(name, value);
             using var state = rng.get_state().cpu();
             writer.AddBytes(RngStateName, state.data<byte>().ToArray());
             writer.Commit();
@@ -326,6 +328,7 @@ public sealed class Trainer
             throw new GanSharpException($"{checkpoint} is a '{reader.Manifest.Method}' checkpoint, not '{method.Name}'");
         foreach (var (name, module) in method.Networks) reader.LoadModule(name, module, device);
         foreach (var (name, opt) in method.Optimizers) reader.LoadOptimizer(name, opt);
+        if (method is IResumableMethodState resumable) resumable.RestoreState(reader);
         var state = reader.ReadJson<TrainerState>(TrainerStateName);
         loader.Seek(new LoaderPosition(state.Epoch, state.Batch));
         if (loaderB is not null)

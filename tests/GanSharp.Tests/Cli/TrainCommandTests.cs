@@ -37,6 +37,24 @@ public class TrainCommandTests : IDisposable
         Assert.Equal(16, doc.RootElement.GetProperty("settings").GetProperty("batch").GetInt32());
     }
 
+    [Theory]
+    [InlineData("adaptive", 0.0, true)]
+    [InlineData("0.25", 0.25, false)]
+    public async Task AugmentProbabilityIsAdaptiveOrFixedAndRecorded(string flag, double p, bool adaptive)
+    {
+        var (code, output, err) = await CliTests.Run("train", "gan", "--preset", "smoke", "--augment", "all", "--augment-p", flag, "--dry-run",
+            "--assets", DataCommandTests.Assets, "--device", "cpu");
+        Assert.True(code == ExitCodes.Ok, err);
+        using var doc = JsonDocument.Parse(output);
+        var options = doc.RootElement.GetProperty("resolved").GetProperty("options");
+        Assert.Equal(p, options.GetProperty("augmentProbability").GetDouble());
+        Assert.Equal(adaptive, options.GetProperty("adaptiveAugment").GetBoolean());
+        var (bad, _, badErr) = await CliTests.Run("train", "gan", "--preset", "smoke", "--augment-p", "adaptive", "--dry-run",
+            "--assets", DataCommandTests.Assets, "--device", "cpu");
+        Assert.NotEqual(ExitCodes.Ok, bad);
+        Assert.Contains("without an augmentation", badErr);
+    }
+
     [Fact]
     public async Task SmokeTrainingWritesARunFolderResumesAndSamples()
     {

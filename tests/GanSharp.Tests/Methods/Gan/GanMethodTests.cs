@@ -205,11 +205,13 @@ public class StyleGanTrainingTests
         public string IdOf(int index) => "#" + index;
     }
 
-    static GanMethod Tiny(string archName, GanSharp.Nn.DiffAugmentPolicy augment)
+    static GanMethod Tiny(string archName, GanSharp.Nn.DiffAugmentPolicy augment, bool adaptive = false)
     {
         TorchRuntime.EnsureInitialized();
         var arch = GanArchitecture.Default(archName, new ImageShape(3, 8, 8), AdversarialLoss.NonSaturating, width: 16, latent: 8);
-        var method = arch.CreateMethod(new GanOptions(R1Gamma: 1, R1Interval: 2, Augment: augment), CPU);
+        // Adaptive p: from 0.5, moving by 4 steps · 4 images / 32 = 0.5 at each adjustment (every 4 steps).
+        var options = new GanOptions(R1Gamma: 1, R1Interval: 2, Augment: augment, AugmentProbability: adaptive ? 0.5 : 1, AdaptiveAugment: adaptive, AugmentSpeedImages: 32);
+        var method = arch.CreateMethod(options, CPU);
         // Same weights in every run whatever other tests do with torch's global generator meanwhile.
         using var init = new TorchSharp.torch.Generator(9);
         using (no_grad())
@@ -222,13 +224,14 @@ public class StyleGanTrainingTests
     [Theory]
     [InlineData("stylegan", GanSharp.Nn.DiffAugmentPolicy.None)]
     [InlineData("stylegan2", GanSharp.Nn.DiffAugmentPolicy.All)]
-    public void StyleGanTrainsWithMixingR1AndExactResume(string archName, GanSharp.Nn.DiffAugmentPolicy augment)
+    [InlineData("stylegan2", GanSharp.Nn.DiffAugmentPolicy.All, true)]
+    public void StyleGanTrainsWithMixingR1AndExactResume(string archName, GanSharp.Nn.DiffAugmentPolicy augment, bool adaptive = false)
     {
         using var dir = new ScratchFolder("stylegan");
         var o = new TrainingOptions(Steps: 4, BatchSize: 4, LogEvery: 1, SampleEvery: 0, CheckpointEvery: 2, KeepCheckpoints: 0, SampleCount: 4, Prefetch: 0);
         IReadOnlyList<StatsRecord> Run(string root, long steps, string? resume)
         {
-            using var method = Tiny(archName, augment);
+            using var method = Tiny(archName, augment, adaptive);
             var trainer = new Trainer(method, new Blobs(), o with { Steps = steps }, CPU);
             using var run = resume == null ? RunFolder.Create(root, "gan", "s", trainer.ResolvedConfig(), tensorBoard: false)
                 : RunFolder.Open(Directory.GetDirectories(root).Single(), tensorBoard: false);
@@ -245,5 +248,13 @@ public class StyleGanTrainingTests
         var resumed = Run(dir.Combine("b"), 4, Path.Combine(Directory.GetDirectories(dir.Combine("b")).Single(), "checkpoints", "step-000000002"));
         double[] Tail(IReadOnlyList<StatsRecord> s) => s.Where(r => r.Event == null && r.Step > 2).OrderBy(r => r.Step).Select(r => r.Scalars["d_loss"]).ToArray();
         Assert.Equal(Tail(full), Tail(resumed));
+        if (adaptive)
+        {
+            // The checkpoint at step 2 is mid-interval: p moves after the 4th step only if the two observed steps were restored.
+            double[] P(IReadOnlyList<StatsRecord> s) => s.Where(r => r.Event == null).OrderBy(r => r.Step).Select(r => r.Scalars["augment_p"]).ToArray();
+            Assert.Equal(new[] { 0.5, 0.5, 0.5 }, P(full)[..3]);
+            Assert.NotEqual(0.5, P(full)[3]);
+            Assert.Equal(P(full)[2..], P(resumed).TakeLast(2).ToArray());
+        }
     }
 }

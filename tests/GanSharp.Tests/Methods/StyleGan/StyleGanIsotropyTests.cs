@@ -1,3 +1,4 @@
+using GanSharp.Imaging;
 using GanSharp.Methods.Synthesis.StyleGan;
 using GanSharp.Platform;
 using GanSharp.Tests.Platform;
@@ -23,20 +24,8 @@ public class StyleGanIsotropyTests(ITestOutputHelper output)
     /// Energy of horizontal differences over that of vertical differences, and the same for the alternation
     /// (Nyquist) component along rows vs along columns: both 1 in expectation for isotropic images <c>[N, C, H, W]</c>.
     /// </summary>
-    internal static (double Gradient, double Nyquist) Anisotropy(Tensor x)
-    {
-        using var scope = NewDisposeScope();
-        x = x.to(float64);
-        long h = x.shape[2], w = x.shape[3];
-        double dh = (x[.., .., .., 1..] - x[.., .., .., ..^1]).square().mean().item<double>(); // along the width: vertical edges
-        double dv = (x[.., .., 1.., ..] - x[.., .., ..^1, ..]).square().mean().item<double>();
-        var centred = x - x.mean(new long[] { 2, 3 }, keepdim: true);
-        var sx = (arange(w, float64) % 2 * -2 + 1).reshape(1, 1, 1, w); // +1, -1, ... : alternating columns
-        var sy = (arange(h, float64) % 2 * -2 + 1).reshape(1, 1, h, 1);
-        double nc = (centred * sx).sum(3).square().mean().item<double>() / w;
-        double nr = (centred * sy).sum(2).square().mean().item<double>() / h;
-        return (dh / dv, nc / nr);
-    }
+    internal static (double Gradient, double Nyquist) Anisotropy(Tensor x) =>
+        (StripeStatistic.ColumnToRowEnergy(x), StripeStatistic.NyquistRatio(x));
 
     static Tensor Samples(StyleGanGenerator g, int seed, int n = 64)
     {

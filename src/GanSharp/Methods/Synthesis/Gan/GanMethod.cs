@@ -1,3 +1,4 @@
+using GanSharp.Checkpoints;
 using GanSharp.Data;
 using GanSharp.Losses;
 using GanSharp.Models;
@@ -18,7 +19,7 @@ namespace GanSharp.Methods.Synthesis.Gan;
 /// Goodfellow et al. 2014 (GAN, non-saturating loss); Radford et al. 2016 (DCGAN); Arjovsky et al. 2017 (WGAN);
 /// Gulrajani et al. 2017 (WGAN-GP); Mao et al. 2017 (LSGAN); Lim &amp; Ye 2017 (hinge); Mescheder et al. 2018 (R1).
 /// </remarks>
-public sealed class GanMethod : ITrainingMethod, INumericsCanary
+public sealed class GanMethod : ITrainingMethod, INumericsCanary, IResumableMethodState
 {
     readonly IGenerator g;
     readonly IGenerator gEma;
@@ -26,6 +27,7 @@ public sealed class GanMethod : ITrainingMethod, INumericsCanary
     readonly GanOptions o;
     readonly OptimizerHelper optG, optD;
     readonly Device device;
+    readonly Nn.AdaptiveAugmentProbability? adaptive; // ADA's p, when GanOptions.AdaptiveAugment
     double lastGLoss = double.NaN;
 
     /// <summary>Wires the networks (moved to <paramref name="device"/>) and creates the optimisers.</summary>
@@ -47,6 +49,7 @@ public sealed class GanMethod : ITrainingMethod, INumericsCanary
         foreach (var p in gEma.Module.parameters()) p.requires_grad_(false);
         optG = MakeOptimizer(g.Module);
         optD = MakeOptimizer(d.Module);
+        if (o.AdaptiveAugment) adaptive = new Nn.AdaptiveAugmentProbability(o.AugmentProbability, speedImages: o.AugmentSpeedImages);
     }
 
     OptimizerHelper MakeOptimizer(nn.Module m) => o.Optimizer == OptimizerKind.RmsProp
@@ -122,6 +125,11 @@ public sealed class GanMethod : ITrainingMethod, INumericsCanary
         if (o.GradientClipNorm > 0) nn.utils.clip_grad_norm_(d.Module.parameters(), o.GradientClipNorm);
         optD.step();
         if (o.Loss == AdversarialLoss.Wgan) WassersteinLoss.ClipWeights(d.Module, o.ClipValue!.Value);
+        if (adaptive is not null)
+        {
+            adaptive.Observe(realScores); // ADA's r_t from the augmented reals' raw scores; p moves every few steps
+            scalars["augment_p"] = adaptive.Probability;
+        }
         scalars["d_loss"] = dLoss.item<float>();
         scalars["d_real"] = realScores.mean().item<float>();
         scalars["d_fake"] = fakeScores.mean().item<float>();
@@ -153,7 +161,26 @@ public sealed class GanMethod : ITrainingMethod, INumericsCanary
     /// </summary>
     /// <summary>D's scores <c>[N]</c> of images seen through the differentiable augmentation (when one is set).</summary>
     Tensor Score(Tensor images, StepContext ctx) =>
-        o.Augment == Nn.DiffAugmentPolicy.None ? d.Score(images) : d.Score(Nn.DiffAugment.Apply(images, o.Augment, ctx.Rng));
+        o.Augment == Nn.DiffAugmentPolicy.None ? d.Score(images) : d.Score(Nn.DiffAugment.Apply(images, o.Augment, ctx.Rng, AugmentProbability));
+
+    /// <summary>The augmentation probability p in use: the adaptive one, else the fixed option.</summary>
+    public double AugmentProbability => adaptive?.Probability ?? o.AugmentProbability;
+
+    /// <summary>The name of the checkpoint extra that holds the adaptive augmentation state.</summary>
+    public const string AugmentStateName = "augment";
+
+    /// <inheritdoc />
+    public IReadOnlyDictionary<string, object> SaveState() => adaptive is null
+        ? new Dictionary<string, object>()
+        : new Dictionary<string, object> { [AugmentStateName] = adaptive.State };
+
+    /// <inheritdoc />
+    public void RestoreState(CheckpointReader reader)
+    {
+        // A run resumed with adaptive p switched on (--override) starts it from the option's p.
+        if (adaptive is not null && reader.Has(CheckpointFileKind.Extra, AugmentStateName))
+            adaptive.Restore(reader.ReadJson<Nn.AdaptiveAugmentState>(AugmentStateName));
+    }
 
     Tensor Fakes(long n, StepContext ctx, bool trackMean = false)
     {

@@ -21,6 +21,11 @@ namespace GanSharp.Methods.Synthesis.Gan;
 /// ramped up as min(β, (1 + t)/(10 + t)) over the first generator updates t.</param>
 /// <param name="GradientClipNorm">Clip both networks' gradient norms to this value (0: off).</param>
 /// <param name="Augment">Differentiable augmentation (DiffAugment) of every image D sees, real and fake, in D and G steps; None: off.</param>
+/// <param name="AugmentProbability">Probability p with which each transform of <paramref name="Augment"/> is applied to each
+/// image (1: always, DiffAugment's setting); with <paramref name="AdaptiveAugment"/> the starting p.</param>
+/// <param name="AdaptiveAugment">Adapt p with ADA's overfitting heuristic r_t = E[sign(D(real))] (target 0.6, every 4 steps);
+/// p is logged as <c>augment_p</c> and saved in checkpoints.</param>
+/// <param name="AugmentSpeedImages">Adaptive p: real images over which p can move by 1 (ADA: 500,000).</param>
 public sealed record GanOptions(
     AdversarialLoss Loss = AdversarialLoss.NonSaturating,
     int? CriticSteps = null,
@@ -34,8 +39,24 @@ public sealed record GanOptions(
     int R1Interval = 16,
     double EmaBeta = 0.999,
     double GradientClipNorm = 0,
-    Nn.DiffAugmentPolicy Augment = Nn.DiffAugmentPolicy.None)
+    Nn.DiffAugmentPolicy Augment = Nn.DiffAugmentPolicy.None,
+    double AugmentProbability = 1.0,
+    bool AdaptiveAugment = false,
+    int AugmentSpeedImages = Nn.AdaptiveAugmentProbability.DefaultSpeedImages)
 {
+    /// <summary>
+    /// Reads <c>--augment-p</c>: <c>adaptive</c> (ADA, p starting at 0) or a fixed probability in [0, 1]; null or empty:
+    /// fixed 1 (every transform on every image).
+    /// </summary>
+    public static (double Probability, bool Adaptive) ParseAugmentProbability(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return (1.0, false);
+        if (text.Trim().Equals("adaptive", StringComparison.OrdinalIgnoreCase)) return (0.0, true);
+        if (double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double p) && p is >= 0 and <= 1)
+            return (p, false);
+        throw new GanSharpException($"augmentation probability '{text}': not adaptive nor a number in [0, 1]", "use --augment-p adaptive or e.g. --augment-p 0.5");
+    }
+
     /// <summary>These options with every null replaced by the loss's paper default.</summary>
     public GanOptions Resolve()
     {
@@ -65,6 +86,10 @@ public sealed record GanOptions(
         if (r.R1Interval < 1) throw new GanSharpException($"R1 interval {r.R1Interval}: must be at least 1");
         if (!(r.EmaBeta >= 0 && r.EmaBeta < 1)) throw new GanSharpException($"EMA beta {r.EmaBeta}: must be in [0, 1)");
         if (r.GradientClipNorm < 0) throw new GanSharpException($"gradient clip norm {r.GradientClipNorm}: must not be negative");
+        if (!(r.AugmentProbability is >= 0 and <= 1)) throw new GanSharpException($"augmentation probability {r.AugmentProbability}: must be in [0, 1]");
+        if (r.AugmentSpeedImages <= 0) throw new GanSharpException($"adaptive augmentation speed {r.AugmentSpeedImages} images: must be positive");
+        if (r.AdaptiveAugment && r.Augment == Nn.DiffAugmentPolicy.None)
+            throw new GanSharpException("adaptive augmentation probability without an augmentation", "add --augment all (or color,translation,cutout)");
         return r;
     }
 }
