@@ -229,6 +229,27 @@ public class FastConvolutionTests
         Assert.Equal("y", ModelNumerics.Worst(new NumericsComparison(9e-4, 3e-5, "x"), new NumericsComparison(1.1e-3, 1e-7, "y")).Where);
     }
 
+    /// <summary>
+    /// Only tensors float32 can verify (safe path within 1e-4) are evidence: an ill-conditioned tensor that both paths get
+    /// wrong does not reject; a NaN anywhere does; a check with no verifiable tensor rejects and says why.
+    /// </summary>
+    [Fact]
+    public void TheVerdictCountsOnlyVerifiableTensorsButAnyNaN()
+    {
+        var clean = new TensorNumerics("D conv.weight gradient", 2e-5, 1e-6, 3e-5, 2e-6);
+        var illConditioned = new TensorNumerics("D input 0 gradient", 5e-2, 2e-2, 9e-2, 4e-2);   // the safe path is as far off
+        Assert.False(illConditioned.Verifiable);
+        var verdict = ModelNumerics.Verdict(new[] { clean, illConditioned });
+        Assert.True(verdict.Passed, verdict.ToString());
+        Assert.Equal("D conv.weight gradient", verdict.Where);
+        var wrong = clean with { Where = "G toRgb.weight gradient", Fast = 4e-3 };
+        Assert.Equal("G toRgb.weight gradient", ModelNumerics.Verdict(new[] { clean, illConditioned, wrong }).Where);
+        Assert.False(ModelNumerics.Verdict(new[] { clean, illConditioned with { Fast = double.PositiveInfinity } }).Passed);
+        var none = ModelNumerics.Verdict(new[] { illConditioned });
+        Assert.False(none.Passed);
+        Assert.Contains("1 of 1 tensors unverifiable", none.Where);
+    }
+
     /// <summary>‖a − ref‖ / ‖ref‖ against hand-computed values, next to the max-wise measure it replaced.</summary>
     [Fact]
     public void NormWiseErrorEqualsItsHandComputedValue()
