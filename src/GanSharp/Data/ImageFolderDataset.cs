@@ -90,8 +90,10 @@ public sealed class ImageFolderDataset : IImageDataset
     {
         try
         {
-            if (o.Validation == ImageValidation.Full) ImageReader.Read(path, o.ReadOptions);
-            return ImageReader.ReadHeader(path, o.Limits);
+            var read = o.ReadOptions;
+            var bytes = Imaging.SkiaDecoder.ReadFileBytes(path, read.EffectiveLimits); // read once: the header and, with full validation, the pixels
+            if (o.Validation == ImageValidation.Full) ImageReader.Decode(bytes, path, read);
+            return ImageReader.DecodeHeader(bytes, path, read.EffectiveLimits);
         }
         catch (GanSharpException e) when (o.BadFiles == BadImagePolicy.Skip)
         {
@@ -113,15 +115,12 @@ public sealed class ImageFolderDataset : IImageDataset
         if (converted.Count > 0)
             notices.Add($"'{root}': {converted.Count} of {headers.Count} image(s) are {(gray ? "colour" : "gray")} and are read as {(gray ? "gray (luma)" : "RGB (gray copied to 3 channels)")} " +
                 $"(e.g. '{Path.GetFileName(converted[0].Source)}')");
+        var resized = headers.Where(h => h.Width != o.Width || h.Height != o.Height).ToList();
+        if (resized.Count > 0)
         {
-            int w = o.Width, hgt = o.Height;
-            var resized = headers.Where(h => h.Width != w || h.Height != hgt).ToList();
-            if (resized.Count > 0)
-            {
-                var sizes = resized.Select(h => $"{h.Width}×{h.Height}").Distinct().ToList();
-                notices.Add($"'{root}': {resized.Count} of {headers.Count} image(s) are not {w}×{hgt} ({string.Join(", ", sizes.Take(3))}{(sizes.Count > 3 ? ", …" : "")}) " +
-                    $"and are resized ({o.Resize})");
-            }
+            var sizes = resized.Select(h => $"{h.Width}×{h.Height}").Distinct().ToList();
+            notices.Add($"'{root}': {resized.Count} of {headers.Count} image(s) are not {o.Width}×{o.Height} ({string.Join(", ", sizes.Take(3))}{(sizes.Count > 3 ? ", …" : "")}) " +
+                $"and are resized ({o.Resize})");
         }
         return notices;
     }
