@@ -146,11 +146,10 @@ public sealed class Trainer
                     var latest = run.LatestCheckpoint() ?? throw new GanSharpException(
                         $"training stopped at step {step + 1}: {bad}; no checkpoint to roll back to yet", "lower the learning rate, or checkpoint more often");
                     rollbacks++;
-                    var state = Load(latest, loader, loaderB, rng);
+                    var state = RollBack(run, latest, loader, loaderB, rng);
                     // A fresh random stream so that the same divergence is not replayed exactly.
                     rng.manual_seed((long)(options.Seed + 7919UL * (ulong)rollbacks));
                     Log.Warn($"{bad} at step {step + 1}: rolled back to step {state.Step} ({Path.GetFileName(latest)}), rollback {rollbacks} of {options.MaxRollbacks}");
-                    run.Stats.MarkResume(state.Step, latest);
                     progress?.Report(new TrainingProgress(state.Step, options.Steps, 0, scalars, $"rolled back to step {state.Step}"));
                     step = state.Step;
                     continue;
@@ -170,10 +169,8 @@ public sealed class Trainer
                     string message = $"numerics canary at step {step}: {failure}; training continues on the safe path (oneDNN off)";
                     if (good != null)
                     {
-                        var state = Load(good, loader, loaderB, rng);
-                        message += $" from step {state.Step} ({Path.GetFileName(good)})";
-                        run.Stats.MarkResume(state.Step, good);
-                        step = state.Step;
+                        step = RollBack(run, good, loader, loaderB, rng).Step;
+                        message += $" from step {step} ({Path.GetFileName(good)})";
                     }
                     else message += " from the current weights (no checkpoint yet)";
                     Log.Warn(message);
@@ -198,6 +195,14 @@ public sealed class Trainer
         double sessionSpeed = stepsThisSession / Math.Max(1e-9, computeTime.Elapsed.TotalSeconds);
         string? curves = run.WriteLossCurves() ? run.LossCurvesPath : null;
         return new TrainingResult(step, completed, run.Path, lastCheckpoint, rollbacks, sessionSpeed, scalars) { LossCurves = curves };
+    }
+
+    /// <summary>Loads <paramref name="checkpoint"/> into the method, the loaders and the stream, and marks the resume in the stats (a rollback).</summary>
+    TrainerState RollBack(RunFolder run, string checkpoint, DataLoader loader, DataLoader? loaderB, Generator rng)
+    {
+        var state = Load(checkpoint, loader, loaderB, rng);
+        run.Stats.MarkResume(state.Step, checkpoint);
+        return state;
     }
 
     /// <summary>
