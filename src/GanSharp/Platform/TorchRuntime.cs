@@ -48,7 +48,7 @@ public static class TorchRuntime
     static NumericsReport RunSelfCheck()
     {
         bool available = LibTorchSwitches.IsAvailable;
-        string? forced = Environment.GetEnvironmentVariable("GANSHARP_MKLDNN")?.Trim().ToLowerInvariant();
+        string? forced = ForcedMkldnn;
         if (available)
         {
             LibTorchSwitches.MkldnnEnabled = true;
@@ -137,11 +137,17 @@ public static class TorchRuntime
     /// <returns>The error measured (or remembered) on the fast path, or null when it was not tried.</returns>
     public static double? TryFastConvolutions(Func<NumericsComparison> verify, string what, string? cacheKey = null)
     {
-        var r = EnsureInitialized();
-        string? forced = Environment.GetEnvironmentVariable("GANSHARP_MKLDNN")?.Trim().ToLowerInvariant();
-        if (!r.MkldnnSwitchAvailable || forced is "off" or "on" || FastConvolutions || oneDnnVetoed) return null;
-        return DecideFastConvolutions(verify, what, cacheKey is null ? null : (NumericsVerdictCache.Default, cacheKey));
+        if (PathDecided()) return null;
+        return DecideFastConvolutions(verify, what, Remember(cacheKey));
     }
+
+    /// <summary><c>GANSHARP_MKLDNN</c>, lower-cased (<c>on</c>, <c>off</c>), or null.</summary>
+    static string? ForcedMkldnn => Environment.GetEnvironmentVariable("GANSHARP_MKLDNN")?.Trim().ToLowerInvariant();
+
+    /// <summary>Whether no model-level check applies: oneDNN's switch is unavailable, forced by the environment, or the path is already decided in this process.</summary>
+    static bool PathDecided() => !EnsureInitialized().MkldnnSwitchAvailable || ForcedMkldnn is "off" or "on" || FastConvolutions || oneDnnVetoed;
+
+    static (NumericsVerdictCache?, string)? Remember(string? cacheKey) => cacheKey is null ? null : (NumericsVerdictCache.Default, cacheKey);
 
     /// <summary>
     /// Where the start-up probes kept oneDNN on, checks networks that do not use the channel-padded form (DCGAN's
@@ -151,10 +157,8 @@ public static class TorchRuntime
     /// <returns>The error measured (or remembered), or null when nothing was checked.</returns>
     public static double? VerifyOneDnn(Func<NumericsComparison> verify, string what, string? cacheKey = null)
     {
-        var r = EnsureInitialized();
-        string? forced = Environment.GetEnvironmentVariable("GANSHARP_MKLDNN")?.Trim().ToLowerInvariant();
-        if (!r.MkldnnSwitchAvailable || !r.MkldnnEnabled || forced is "off" or "on" || FastConvolutions || oneDnnVetoed) return null;
-        return DecideFastConvolutions(verify, what, cacheKey is null ? null : (NumericsVerdictCache.Default, cacheKey), switchOn: false);
+        if (PathDecided() || !EnsureInitialized().MkldnnEnabled) return null;
+        return DecideFastConvolutions(verify, what, Remember(cacheKey), switchOn: false);
     }
 
     /// <summary>
@@ -190,23 +194,21 @@ public static class TorchRuntime
                 }
                 catch (Exception e) when (e is not OutOfMemoryException) { result = new NumericsComparison(double.PositiveInfinity, 0, e.Message); }
             }
+            string measured = $"{Fmt(result.Error)} (safe path {Fmt(result.Baseline)}, bound {Fmt(result.Allowed)}) at {result.Where}{source}";
             if (result.Passed && !switchOn)
-                Log.Info($"convolutions: oneDNN verified on {what}: worst norm-wise error vs float64 " +
-                    $"{Fmt(result.Error)} (safe path {Fmt(result.Baseline)}, bound {Fmt(result.Allowed)}) at {result.Where}{source}");
+                Log.Info($"convolutions: oneDNN verified on {what}: worst norm-wise error vs float64 {measured}");
             else if (result.Passed)
             {
                 FastPathSwitches = true;
                 FastConvolutions = true;
-                Log.Info($"convolutions: fast path (oneDNN with channel padding) verified on {what}: worst norm-wise error vs float64 " +
-                    $"{Fmt(result.Error)} (safe path {Fmt(result.Baseline)}, bound {Fmt(result.Allowed)}) at {result.Where}{source}");
+                Log.Info($"convolutions: fast path (oneDNN with channel padding) verified on {what}: worst norm-wise error vs float64 {measured}");
             }
             else
             {
                 bool veto = r.MkldnnEnabled && !oneDnnVetoed;
                 if (veto) oneDnnVetoed = true;
                 FastPathSwitches = false;
-                Log.Info($"convolutions: fast path rejected on {what}: norm-wise error vs float64 {Fmt(result.Error)} at {result.Where} " +
-                    $"(safe path {Fmt(result.Baseline)}, bound {Fmt(result.Allowed)}){source}; using the safe path" +
+                Log.Info($"convolutions: fast path rejected on {what}: norm-wise error vs float64 {measured}; using the safe path" +
                     (veto ? " (oneDNN switched off for this run, though the start-up probes had passed)" : ""));
             }
             return result.Error;
