@@ -133,8 +133,12 @@ public static class ModelNumerics
         }
         var names = Enumerable.Range(0, inputs.Count).Select(i => $"input {i} gradient")
             .Concat(net32.named_parameters().Where(p => p.parameter.requires_grad).Select(p => p.name + " gradient")).ToArray();
-        static TensorNumerics Measure(string where, Tensor f, Tensor s, Tensor r) =>
-            new(where, NormRelativeError(f, r), NormRelativeError(s, r), RelativeError(f, r), RelativeError(s, r));
+        static TensorNumerics Measure(string where, Tensor f, Tensor s, Tensor r)
+        {
+            var (fastNorm, fastMax) = Errors(f, r);
+            var (safeNorm, safeMax) = Errors(s, r);
+            return new(where, fastNorm, safeNorm, fastMax, safeMax);
+        }
         var list = new List<TensorNumerics> { Measure("output", fast.Out, safe.Out, reference.Out) };
         for (int i = 0; i < reference.Grads.Length; i++)
             list.Add(Measure(i < names.Length ? names[i] : $"gradient {i}", fast.Grads[i], safe.Grads[i], reference.Grads[i]));
@@ -146,26 +150,21 @@ public static class ModelNumerics
     /// sizes differ. A reference of norm below 1e-12 (a gradient that is zero, e.g. of an unused parameter) is
     /// compared in absolute terms.
     /// </summary>
-    public static double NormRelativeError(Tensor a, Tensor reference)
-    {
-        using var scope = NewDisposeScope();
-        var a64 = a.to(float64).cpu();
-        if (!a64.isfinite().all().item<bool>()) return double.PositiveInfinity;
-        if (a64.numel() != reference.numel()) return double.PositiveInfinity;
-        var r = reference.to(float64).cpu().reshape(a64.shape);
-        return (a64 - r).norm().item<double>() / Math.Max(r.norm().item<double>(), 1e-12);
-    }
+    public static double NormRelativeError(Tensor a, Tensor reference) => Errors(a, reference).Norm;
 
     /// <summary><c>max |a − ref| / max(max |ref|, 1e-6)</c> in float64; +∞ when a is not finite.</summary>
-    public static double RelativeError(Tensor a, Tensor reference)
+    public static double RelativeError(Tensor a, Tensor reference) => Errors(a, reference).Max;
+
+    /// <summary>Both relative errors of <paramref name="a"/> against <paramref name="reference"/> from one float64 copy of each (+∞ when a is not finite or the sizes differ).</summary>
+    static (double Norm, double Max) Errors(Tensor a, Tensor reference)
     {
         using var scope = NewDisposeScope();
         var a64 = a.to(float64).cpu();
-        if (!a64.isfinite().all().item<bool>()) return double.PositiveInfinity;
-        if (a64.numel() != reference.numel()) return double.PositiveInfinity;
+        if (!a64.isfinite().all().item<bool>() || a64.numel() != reference.numel()) return (double.PositiveInfinity, double.PositiveInfinity);
         var r = reference.to(float64).cpu().reshape(a64.shape);
-        double scale = Math.Max(r.abs().max().item<double>(), 1e-6);
-        return (a64 - r).abs().max().item<double>() / scale;
+        var d = a64 - r;
+        return (d.norm().item<double>() / Math.Max(r.norm().item<double>(), 1e-12),
+                d.abs().max().item<double>() / Math.Max(r.abs().max().item<double>(), 1e-6));
     }
 
     /// <summary>
