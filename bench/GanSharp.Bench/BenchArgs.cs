@@ -31,9 +31,23 @@ public sealed class BenchArgs(string[] args)
     /// <summary>Whether a flag is present.</summary>
     public bool Has(string name) => args.Contains(name);
 
+    /// <summary>The GAN options of the step benchmarks: <c>--arch</c> (dcgan), <c>--size</c> (28), <c>--channels</c> (1), <c>--width</c> (32), <c>--latent</c> (64).</summary>
+    public GanBenchShape Gan() => new(Get("--arch", "dcgan"), Int("--size", 28), Int("--channels", 1), Int("--width", 32), Int("--latent", 64));
+
     /// <summary>Applies <c>--threads N</c> when given.</summary>
     public void ApplyThreads()
     {
         if (Get("--threads", "") is { Length: > 0 } t) Platform.TorchRuntime.SetThreads(int.Parse(t, CultureInfo.InvariantCulture));
     }
+}
+
+/// <summary>The GAN a step benchmark builds: architecture name, square image side, channels, width and latent size.</summary>
+public sealed record GanBenchShape(string Arch, int Size, int Channels, int Width, int Latent)
+{
+    /// <summary>The image shape.</summary>
+    public Models.ImageShape Image => new(Channels, Size, Size);
+
+    /// <summary>The architecture for <paramref name="loss"/> (DCGAN's critic norm depends on it).</summary>
+    public Methods.Synthesis.Gan.GanArchitecture Architecture(Losses.AdversarialLoss loss) =>
+        Methods.Synthesis.Gan.GanArchitecture.Default(Arch, Image, loss, Width, Latent);
 }

@@ -26,8 +26,8 @@ public static class DeviceAgreementBench
         var opt = new BenchArgs(args);
         string Arg(string name, string fallback) => opt.Get(name, fallback);
         int Int(string name, int fallback) => opt.Int(name, fallback);
-        string arch = Arg("--arch", "dcgan");
-        int size = Int("--size", 28), channels = Int("--channels", 1), width = Int("--width", 32), latent = Int("--latent", 64);
+        var gan = opt.Gan();
+        var (arch, size, channels, width, latent) = gan;
         int batch = Int("--batch", 64), steps = Int("--steps", 100);
         var loss = Arg("--loss", "ns") == "wgan-gp" ? AdversarialLoss.WganGp : AdversarialLoss.NonSaturating;
         TorchRuntime.EnsureInitialized();
@@ -37,8 +37,7 @@ public static class DeviceAgreementBench
             backends.cuda.matmul.allow_tf32 = false;
             backends.cudnn.allow_tf32 = false;
         }
-        var shape = new ImageShape(channels, size, size);
-        var architecture = GanArchitecture.Default(arch, shape, loss, width, latent);
+        var architecture = gan.Architecture(loss);
         IImageDataset data = DatasetResolver.Resolve(channels == 1 ? "bundled:fashion-mnist" : "bundled:emoji:google",
             new DatasetResolveOptions(size, channels == 1 ? Imaging.ImageMode.Gray : Imaging.ImageMode.Rgb, BundledRoot: Path.Combine(Arg("--assets", "assets"), "samples")));
         using var loader = new DataLoader(data, new DataLoaderOptions(Math.Min(batch, data.Count), Seed: 1, DropLast: true));

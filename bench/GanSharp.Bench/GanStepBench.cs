@@ -25,8 +25,8 @@ public static class GanStepBench
         var opt = new BenchArgs(args);
         string Arg(string name, string fallback) => opt.Get(name, fallback);
         int Int(string name, int fallback) => opt.Int(name, fallback);
-        string arch = Arg("--arch", "dcgan");
-        int size = Int("--size", 28), channels = Int("--channels", 1), width = Int("--width", 32), latent = Int("--latent", 64);
+        var gan = opt.Gan();
+        var (arch, size, channels, width, latent) = gan;
         int batch = Int("--batch", 64), steps = Int("--steps", 10);
         var loss = Arg("--loss", "ns") switch { "wgan-gp" => AdversarialLoss.WganGp, "hinge" => AdversarialLoss.Hinge, _ => AdversarialLoss.NonSaturating };
         double r1 = double.Parse(Arg("--r1", "0"), CultureInfo.InvariantCulture);
@@ -36,8 +36,7 @@ public static class GanStepBench
         var paths = device.type == DeviceType.CPU ? Arg("--paths", "safe,onednn,fast").Split(',') : new[] { device.ToString() };
         bool csv = args.Contains("--csv");
         var report = report0;
-        var shape = new ImageShape(channels, size, size);
-        var architecture = GanArchitecture.Default(arch, shape, loss, width, latent);
+        var architecture = gan.Architecture(loss);
         // Real images only feed D; the timing does not depend on them. Installed data when present, else the bundled samples, tiled to the batch.
         IImageDataset data = channels == 1 && size == 28 && FashionMnist.IsAvailable()
             ? FashionMnist.Load()

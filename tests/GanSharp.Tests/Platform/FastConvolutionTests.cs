@@ -306,6 +306,19 @@ public class FastConvolutionTests
         }
     }
 
+    /// <summary>A 16 px StyleGAN discriminator of width 16 initialised from <paramref name="seed"/> and its float64 twin (same weights).</summary>
+    static (GanSharp.Methods.Synthesis.StyleGan.StyleGanDiscriminator D, GanSharp.Methods.Synthesis.StyleGan.StyleGanDiscriminator D64) TinyDiscriminatorAndTwin(long seed)
+    {
+        var config = new GanSharp.Methods.Synthesis.StyleGan.StyleGanConfig(Resolution: 16, Channels: 3, LatentSize: 12, StyleSize: 10,
+            MappingLayers: 2, ChannelBase: 128, MaxChannels: 16);
+        manual_seed(seed);
+        var d = new GanSharp.Methods.Synthesis.StyleGan.StyleGanDiscriminator(config);
+        var d64 = new GanSharp.Methods.Synthesis.StyleGan.StyleGanDiscriminator(config);
+        d64.load_state_dict(d.state_dict());
+        d64.to(float64);
+        return (d, d64);
+    }
+
     /// <summary>
     /// A fast path whose kernel puts a column-structured relative error of 4.3e-3 into a StyleGAN discriminator's input
     /// gradient (the size the emoji StyleGAN's check let through; a conv kernel's errors follow its blocked width loop)
@@ -317,16 +330,9 @@ public class FastConvolutionTests
     public void EndToEndCheckRejectsASmallColumnStructuredInputGradientError(double fault, bool accepted)
     {
         using var scope = NewDisposeScope();
-        var config = new GanSharp.Methods.Synthesis.StyleGan.StyleGanConfig(Resolution: 16, Channels: 3, LatentSize: 12, StyleSize: 10,
-            MappingLayers: 2, ChannelBase: 128, MaxChannels: 16);
-        manual_seed(11);
-        var d = new GanSharp.Methods.Synthesis.StyleGan.StyleGanDiscriminator(config);
-        var d64 = new GanSharp.Methods.Synthesis.StyleGan.StyleGanDiscriminator(config);
-        d64.load_state_dict(d.state_dict());
-        d64.to(float64);
-        var columns = (arange(16, float32) % 2 * 2 - 1).reshape(1, 1, 1, 16); // +1, -1, ... along the width
+        var (d, d64) = TinyDiscriminatorAndTwin(11);
         // On the fast path only: the value is x, the gradient is scaled by 1 + fault·(±1 by column).
-        Tensor Faulty(Tensor x) => ConvOps.ChannelPadding && fault != 0 ? x + fault * columns * (x - x.detach()) : x;
+        Tensor Faulty(Tensor x) => ConvOps.ChannelPadding && fault != 0 ? ConvOps.ColumnFault(fault)(x) : x;
         var gen = new Generator(12);
         var x = rand(new long[] { 4, 3, 16, 16 }, dtype: float64, generator: gen) * 2 - 1;
         var result = ModelNumerics.Compare(d, xs => d.Score(Faulty(xs[0])), d64, xs => d64.Score(xs[0]), new[] { x }, gen);
@@ -347,13 +353,7 @@ public class FastConvolutionTests
     public void ThePenaltyCheckCatchesAFaultOnlyTheDoubleBackwardSees()
     {
         using var scope = NewDisposeScope();
-        var config = new GanSharp.Methods.Synthesis.StyleGan.StyleGanConfig(Resolution: 16, Channels: 3, LatentSize: 12, StyleSize: 10,
-            MappingLayers: 2, ChannelBase: 128, MaxChannels: 16);
-        manual_seed(13);
-        var d = new GanSharp.Methods.Synthesis.StyleGan.StyleGanDiscriminator(config);
-        var d64 = new GanSharp.Methods.Synthesis.StyleGan.StyleGanDiscriminator(config);
-        d64.load_state_dict(d.state_dict());
-        d64.to(float64);
+        var (d, d64) = TinyDiscriminatorAndTwin(13);
         var columns = (arange(16, float32) % 2 * 2 - 1).reshape(1, 1, 1, 16);
         Tensor Faulty(Tensor x) => ConvOps.ChannelPadding ? x + 0.05 * columns * (x - x.detach()).square() : x;
         var gen = new Generator(14);
