@@ -122,7 +122,7 @@ public static class RestoreCommand
         if (auto)
         {
             var recorded = TrainingDataName(checkpoint);
-            if (recorded is null || recorded.StartsWith(DatasetResolver.BundledPrefix, StringComparison.OrdinalIgnoreCase) || !DatasetSpec.TryParse(recorded, out _, out _))
+            if (recorded is null || !DatasetResolver.IsInstalledSpec(recorded))
             {
                 log.WriteLine($"note: no classical baseline: the checkpoint's training data ({recorded ?? "not recorded"}) is not a dataset spec; pass --baseline-data SPEC");
                 return null;

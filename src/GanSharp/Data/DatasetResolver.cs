@@ -31,12 +31,40 @@ public static class DatasetResolver
     public const string BundledPrefix = "bundled:";
 
     /// <summary>Accepted forms, for help texts.</summary>
-    public const string Forms = DatasetSpec.Forms + ", bundled:fashion-mnist[:CLASS], bundled:emoji:google|twitter[:train|heldout]";
+    public const string Forms = DatasetSpec.Forms + ", bundled:fashion-mnist[:CLASS], bundled:emoji:google|twitter[:train|heldout], SPEC+SPEC (one set of both)";
 
-    /// <summary>Parses and resolves <paramref name="text"/>.</summary>
+    static readonly string[] KindPrefixes = { "fashion-mnist", "fashionmnist", "fmnist", "folder:", "emoji", "photos", BundledPrefix };
+
+    /// <summary>
+    /// The parts of a combined spec <c>SPEC+SPEC[+…]</c>, or null when <paramref name="text"/> names one dataset. Text is
+    /// split at a <c>+</c> only when every part starts with a dataset kind, so a folder path that contains <c>+</c> stays whole.
+    /// </summary>
+    public static string[]? CombinedParts(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (!text.Contains('+')) return null;
+        var parts = text.Split('+', StringSplitOptions.TrimEntries);
+        return parts.All(p => KindPrefixes.Any(k => p.StartsWith(k, StringComparison.OrdinalIgnoreCase))) ? parts : null;
+    }
+
+    /// <summary>Whether <paramref name="text"/> names installed or cached data (one spec or a combination; no <c>bundled:</c> part).</summary>
+    public static bool IsInstalledSpec(string text) =>
+        (CombinedParts(text) ?? new[] { text }).All(p => !p.StartsWith(BundledPrefix, StringComparison.OrdinalIgnoreCase) && DatasetSpec.TryParse(p, out _, out _));
+
+    /// <summary>
+    /// Parses and resolves <paramref name="text"/>. <c>SPEC+SPEC</c> chains several datasets read at the same size and mode
+    /// into one (<see cref="ConcatenatedDataset"/>; labels matched by class name), e.g.
+    /// <c>emoji:google:train+emoji:twitter:train</c>.
+    /// </summary>
     public static IImageDataset Resolve(string text, DatasetResolveOptions? options = null)
     {
         options = (options ?? new DatasetResolveOptions()).Validate();
+        if (CombinedParts(text) is { } parts)
+        {
+            if (parts.Distinct(StringComparer.OrdinalIgnoreCase).Count() != parts.Length)
+                throw new GanSharpException($"dataset spec '{text}': a part is named twice", "name each dataset once");
+            return DatasetViews.Combine(parts.Select(p => Resolve(p, options)).ToArray());
+        }
         bool bundled = text.StartsWith(BundledPrefix, StringComparison.OrdinalIgnoreCase);
         var spec = DatasetSpec.Parse(bundled ? text[BundledPrefix.Length..] : text);
         if (!bundled) return Resolve(spec, options);

@@ -84,4 +84,38 @@ public class ConcatenatedDatasetTests
         Assert.Empty(unlabelled.ClassNames);
         Assert.Equal(-1, unlabelled.LabelOf(4));
     }
+
+    [Fact]
+    public void APlusSpecResolvesToBothDatasetsInTurn()
+    {
+        var o = new DatasetResolveOptions(Size: 32, BundledRoot: Path.Combine(Cli.DataCommandTests.Assets, "samples"));
+        var google = DatasetResolver.Resolve("bundled:emoji:google:train", o);
+        var twitter = DatasetResolver.Resolve("bundled:emoji:twitter:train", o);
+        var both = DatasetResolver.Resolve("bundled:emoji:google:train + bundled:emoji:twitter:train", o);
+        Assert.Equal(google.Count + twitter.Count, both.Count);
+        Assert.Equal(google.Name + "+" + twitter.Name, both.Name);
+        Assert.Equal(google.Name + "/" + google.IdOf(0), both.IdOf(0));
+        Assert.Equal(twitter.Name + "/" + twitter.IdOf(twitter.Count - 1), both.IdOf(both.Count - 1));
+        var px = new float[3 * 32 * 32];
+        var expected = new float[px.Length];
+        both.CopyPixels(google.Count, px);
+        twitter.CopyPixels(0, expected);
+        Assert.Equal(expected, px);
+    }
+
+    [Fact]
+    public void APlusSplitsOnlyBetweenDatasetSpecsAndEachPartOnce()
+    {
+        Assert.Equal(new[] { "emoji:google:train", "emoji:twitter:train" }, DatasetResolver.CombinedParts("emoji:google:train+emoji:twitter:train"));
+        Assert.Null(DatasetResolver.CombinedParts("folder:/data/owner+name"));   // a path with '+' stays one folder
+        Assert.Null(DatasetResolver.CombinedParts("emoji:google"));
+        Assert.True(DatasetResolver.IsInstalledSpec("emoji:google:train+emoji:twitter:train"));
+        Assert.False(DatasetResolver.IsInstalledSpec("emoji:google:train+bundled:emoji:twitter"));
+        Assert.False(DatasetResolver.IsInstalledSpec("emoji:google:nope"));
+        var o = new DatasetResolveOptions(Size: 32, BundledRoot: Path.Combine(Cli.DataCommandTests.Assets, "samples"));
+        var e = Assert.Throws<GanSharpException>(() => DatasetResolver.Resolve("bundled:emoji:google+bundled:emoji:google", o));
+        Assert.Contains("named twice", e.Message);
+        var sizes = Assert.Throws<GanSharpException>(() => DatasetResolver.Resolve("bundled:emoji:google+bundled:fashion-mnist", o));
+        Assert.Contains("1x", sizes.Message);
+    }
 }
