@@ -74,13 +74,17 @@ public static class TrainCommand
         {
             Description = "Probability of each augmentation per image: a number in [0, 1] (default 1) or adaptive (ADA's r_t heuristic, from 0; logged as augment_p, saved in checkpoints)",
         };
+        var plWeight = new Option<double?>("--pl-weight")
+        {
+            Description = "StyleGAN2's path length regularisation weight (stylegan, stylegan2; 0: off; the paper: 2), lazy every 4 generator steps on half the batch",
+        };
         var conv = ConvPathOption.Create();
         var canaryOpt = new Option<int>("--canary-every")
         {
             Description = "Steps between numerics canaries: while oneDNN is in use on the CPU, re-check G and D against float64 and switch to the safe path if they drift (0: off)",
             DefaultValueFactory = _ => new TrainingOptions().CanaryEvery,
         };
-        foreach (var o in new Option[] { preset, data, arch, loss, size, gray, width, latent, steps, batch, lr, critic, r1, ema, seed, sampleEvery, checkpointEvery, desc, runs, resume, nan, dryRun, assets, conv, beta1, beta2, augment, augmentP, overrideOpt, divergeOpt, canaryOpt })
+        foreach (var o in new Option[] { preset, data, arch, loss, size, gray, width, latent, steps, batch, lr, critic, r1, ema, seed, sampleEvery, checkpointEvery, desc, runs, resume, nan, dryRun, assets, conv, beta1, beta2, augment, augmentP, plWeight, overrideOpt, divergeOpt, canaryOpt })
             cmd.Options.Add(o);
         var compute = ComputeOptions.AddTo(cmd);
         cmd.SetAction((parse, cancel) =>
@@ -90,7 +94,7 @@ public static class TrainCommand
                 parse.GetValue(batch), parse.GetValue(lr), parse.GetValue(critic), parse.GetValue(r1), parse.GetValue(ema),
                 parse.GetValue(seed), parse.GetValue(sampleEvery), parse.GetValue(checkpointEvery), parse.GetValue(desc),
                 parse.GetValue(beta1), parse.GetValue(beta2), parse.GetValue(augment) is { } au ? DiffAugment.Format(DiffAugment.Parse(au)) : null,
-                parse.GetValue(augmentP) is { } ap ? ap.Trim().ToLowerInvariant() : null);
+                parse.GetValue(augmentP) is { } ap ? ap.Trim().ToLowerInvariant() : null, parse.GetValue(plWeight));
             var nanPolicy = parse.GetValue(nan)!.ToLowerInvariant() switch
             {
                 "rollback" => NanPolicy.Rollback,
@@ -116,7 +120,8 @@ public static class TrainCommand
             var (augmentProbability, adaptiveAugment) = GanOptions.ParseAugmentProbability(settings.AugmentP);
             var options = new GanOptions(settings.Loss!.Value, settings.CriticSteps, LearningRate: settings.LearningRate,
                 Beta1: settings.Beta1, Beta2: settings.Beta2, R1Gamma: settings.R1Gamma ?? 0, EmaBeta: settings.EmaBeta ?? 0.999,
-                Augment: DiffAugment.Parse(settings.Augment), AugmentProbability: augmentProbability, AdaptiveAugment: adaptiveAugment).Validate();
+                Augment: DiffAugment.Parse(settings.Augment), AugmentProbability: augmentProbability, AdaptiveAugment: adaptiveAugment,
+                PathLengthWeight: settings.PathLength ?? 0).Validate();
             var training = new TrainingOptions(Steps: settings.Steps!.Value, BatchSize: settings.Batch!.Value, Seed: settings.Seed!.Value,
                 SampleEvery: settings.SampleEvery!.Value, CheckpointEvery: settings.CheckpointEvery!.Value, Nan: nanPolicy,
                 DivergeAbove: parse.GetValue(divergeOpt), CanaryEvery: parse.GetValue(canaryOpt)).Validate();

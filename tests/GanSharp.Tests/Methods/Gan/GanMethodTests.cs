@@ -205,12 +205,13 @@ public class StyleGanTrainingTests
         public string IdOf(int index) => "#" + index;
     }
 
-    static GanMethod Tiny(string archName, GanSharp.Nn.DiffAugmentPolicy augment, bool adaptive = false)
+    static GanMethod Tiny(string archName, GanSharp.Nn.DiffAugmentPolicy augment, bool adaptive = false, bool pathLength = false)
     {
         TorchRuntime.EnsureInitialized();
         var arch = GanArchitecture.Default(archName, new ImageShape(3, 8, 8), AdversarialLoss.NonSaturating, width: 16, latent: 8);
         // Adaptive p: from 0.5, moving by 4 steps · 4 images / 32 = 0.5 at each adjustment (every 4 steps).
-        var options = new GanOptions(R1Gamma: 1, R1Interval: 2, Augment: augment, AugmentProbability: adaptive ? 0.5 : 1, AdaptiveAugment: adaptive, AugmentSpeedImages: 32);
+        var options = new GanOptions(R1Gamma: 1, R1Interval: 2, Augment: augment, AugmentProbability: adaptive ? 0.5 : 1, AdaptiveAugment: adaptive, AugmentSpeedImages: 32,
+            PathLengthWeight: pathLength ? 2 : 0, PathLengthInterval: 2);
         var method = arch.CreateMethod(options, CPU);
         // Same weights in every run whatever other tests do with torch's global generator meanwhile.
         using var init = new TorchSharp.torch.Generator(9);
@@ -225,13 +226,14 @@ public class StyleGanTrainingTests
     [InlineData("stylegan", GanSharp.Nn.DiffAugmentPolicy.None)]
     [InlineData("stylegan2", GanSharp.Nn.DiffAugmentPolicy.All)]
     [InlineData("stylegan2", GanSharp.Nn.DiffAugmentPolicy.All, true)]
-    public void StyleGanTrainsWithMixingR1AndExactResume(string archName, GanSharp.Nn.DiffAugmentPolicy augment, bool adaptive = false)
+    [InlineData("stylegan2", GanSharp.Nn.DiffAugmentPolicy.None, false, true)]
+    public void StyleGanTrainsWithMixingR1AndExactResume(string archName, GanSharp.Nn.DiffAugmentPolicy augment, bool adaptive = false, bool pathLength = false)
     {
         using var dir = new ScratchFolder("stylegan");
         var o = new TrainingOptions(Steps: 4, BatchSize: 4, LogEvery: 1, SampleEvery: 0, CheckpointEvery: 2, KeepCheckpoints: 0, SampleCount: 4, Prefetch: 0);
         IReadOnlyList<StatsRecord> Run(string root, long steps, string? resume)
         {
-            using var method = Tiny(archName, augment, adaptive);
+            using var method = Tiny(archName, augment, adaptive, pathLength);
             var trainer = new Trainer(method, new Blobs(), o with { Steps = steps }, CPU);
             using var run = resume == null ? RunFolder.Create(root, "gan", "s", trainer.ResolvedConfig(), tensorBoard: false)
                 : RunFolder.Open(Directory.GetDirectories(root).Single(), tensorBoard: false);
@@ -256,5 +258,26 @@ public class StyleGanTrainingTests
             Assert.NotEqual(0.5, P(full)[3]);
             Assert.Equal(P(full)[2..], P(resumed).TakeLast(2).ToArray());
         }
+        if (pathLength)
+        {
+            // Lazy every 2 generator steps: steps 0 and 2 (logged as 1 and 3, the steps done). The running mean at step 2 continues from the checkpoint's.
+            static (long Step, double Mean)[] Pl(IReadOnlyList<StatsRecord> s) =>
+                s.Where(r => r.Event == null && r.Scalars.ContainsKey("pl_mean")).OrderBy(r => r.Step).Select(r => (r.Step, r.Scalars["pl_mean"])).ToArray();
+            Assert.Equal(new long[] { 1, 3 }, Pl(full).Select(x => x.Step));
+            Assert.All(Pl(full), x => Assert.True(x.Mean > 0));
+            Assert.Equal(Pl(full)[1], Pl(resumed).Last());
+        }
+        else Assert.DoesNotContain(full, s => s.Scalars.ContainsKey("pl_penalty"));
+    }
+
+    [Fact]
+    public void PathLengthRegularisationIsRefusedForAGeneratorWithoutStyles()
+    {
+        TorchRuntime.EnsureInitialized();
+        var arch = GanArchitecture.Default("dcgan", new ImageShape(1, 28, 28), AdversarialLoss.NonSaturating, width: 4, latent: 4);
+        var e = Assert.Throws<GanSharpException>(() => arch.CreateMethod(new GanOptions(PathLengthWeight: 2), CPU));
+        Assert.Contains("path length", e.Message);
+        Assert.Throws<GanSharpException>(() => new GanOptions(PathLengthWeight: -1).Validate());
+        Assert.Throws<GanSharpException>(() => new GanOptions(PathLengthWeight: 2, PathLengthInterval: 0).Validate());
     }
 }

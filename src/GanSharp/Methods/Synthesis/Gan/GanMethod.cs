@@ -28,6 +28,7 @@ public sealed class GanMethod : ITrainingMethod, INumericsCanary, IResumableMeth
     readonly OptimizerHelper optG, optD;
     readonly Device device;
     readonly Nn.AdaptiveAugmentProbability? adaptive; // ADA's p, when GanOptions.AdaptiveAugment
+    readonly PathLengthRegularizer? pathLength;       // StyleGAN2's path length regularisation, when its weight is positive
     double lastGLoss = double.NaN;
 
     /// <summary>Wires the networks (moved to <paramref name="device"/>) and creates the optimisers.</summary>
@@ -50,6 +51,12 @@ public sealed class GanMethod : ITrainingMethod, INumericsCanary, IResumableMeth
         optG = MakeOptimizer(g.Module);
         optD = MakeOptimizer(d.Module);
         if (o.AdaptiveAugment) adaptive = new Nn.AdaptiveAugmentProbability(o.AugmentProbability, speedImages: o.AugmentSpeedImages);
+        if (o.PathLengthWeight > 0)
+        {
+            if (generator is not IStyleGenerator)
+                throw new GanSharpException("path length regularisation needs a generator with styles", "use --arch stylegan or stylegan2, or --pl-weight 0");
+            pathLength = new PathLengthRegularizer();
+        }
     }
 
     OptimizerHelper MakeOptimizer(nn.Module m) => o.Optimizer == OptimizerKind.RmsProp
@@ -142,11 +149,20 @@ public sealed class GanMethod : ITrainingMethod, INumericsCanary, IResumableMeth
             optG.zero_grad();
             var gen = Fakes(n, ctx, trackMean: true);
             var gLoss = AdversarialLosses.GeneratorLoss(o.Loss, Score(gen, ctx));
-            gLoss.backward();
+            long t = ctx.Step / o.CriticSteps.Value; // generator updates before this one
+            var gTotal = gLoss;
+            if (pathLength is not null && t % o.PathLengthInterval == 0)
+            {
+                var pl = PathLengthPenalty(Math.Max(1, n / o.PathLengthBatchShrink), ctx);
+                gTotal = gTotal + o.PathLengthWeight * o.PathLengthInterval * pl;
+                scalars["pl_penalty"] = pl.ToDouble();
+                scalars["pl_length"] = pathLength.LastLength;
+                scalars["pl_mean"] = pathLength.Mean;
+            }
+            gTotal.backward();
             if (o.GradientClipNorm > 0) nn.utils.clip_grad_norm_(g.Module.parameters(), o.GradientClipNorm);
             optG.step();
             // Ramp-up (as TensorFlow's ExponentialMovingAverage with num_updates): early samples are not dominated by the init.
-            long t = ctx.Step / o.CriticSteps.Value; // generator updates before this one
             Ema.Update(g.Module, gEma.Module, Math.Min(o.EmaBeta, (1.0 + t) / (10.0 + t)));
             lastGLoss = gLoss.item<float>();
         }
@@ -169,17 +185,41 @@ public sealed class GanMethod : ITrainingMethod, INumericsCanary, IResumableMeth
     /// <summary>The name of the checkpoint extra that holds the adaptive augmentation state.</summary>
     public const string AugmentStateName = "augment";
 
+    /// <summary>The name of the checkpoint extra that holds the path length regulariser's running mean.</summary>
+    public const string PathLengthStateName = "path_length";
+
+    /// <summary>The path length regulariser's running mean a (NaN when it is off).</summary>
+    public double PathLengthMean => pathLength?.Mean ?? double.NaN;
+
     /// <inheritdoc />
-    public IReadOnlyDictionary<string, object> SaveState() => adaptive is null
-        ? new Dictionary<string, object>()
-        : new Dictionary<string, object> { [AugmentStateName] = adaptive.State };
+    public IReadOnlyDictionary<string, object> SaveState()
+    {
+        var state = new Dictionary<string, object>();
+        if (adaptive is not null) state[AugmentStateName] = adaptive.State;
+        if (pathLength is not null) state[PathLengthStateName] = pathLength.State;
+        return state;
+    }
 
     /// <inheritdoc />
     public void RestoreState(CheckpointReader reader)
     {
-        // A run resumed with adaptive p switched on (--override) starts it from the option's p.
+        // A run resumed with adaptive p (or path length regularisation) switched on (--override) starts it afresh.
         if (adaptive is not null && reader.Has(CheckpointFileKind.Extra, AugmentStateName))
             adaptive.Restore(reader.ReadJson<Nn.AdaptiveAugmentState>(AugmentStateName));
+        if (pathLength is not null && reader.Has(CheckpointFileKind.Extra, PathLengthStateName))
+            pathLength.Restore(reader.ReadJson<PathLengthState>(PathLengthStateName));
+    }
+
+    /// <summary>
+    /// The path length penalty on <paramref name="m"/> fresh fakes (mixed styles as in training, noise and y from the
+    /// step's stream), differentiable with respect to G's weights.
+    /// </summary>
+    Tensor PathLengthPenalty(long m, StepContext ctx)
+    {
+        var sg = (IStyleGenerator)g;
+        var ws = sg.MixStyles(sg.SampleLatents(m, ctx.Rng, device), sg.SampleLatents(m, ctx.Rng, device), sg.MixingProbability, ctx.Rng); // [m, K, S]
+        var images = sg.Synthesize(ws, sg.MakeNoise(m, ctx.Rng, device));                                                               // [m, C, H, W]
+        return pathLength!.Penalty(images, ws, PathLengthRegularizer.Direction(images.shape, images.dtype, device, ctx.Rng));
     }
 
     Tensor Fakes(long n, StepContext ctx, bool trackMean = false)

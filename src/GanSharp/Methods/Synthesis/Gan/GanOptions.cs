@@ -26,6 +26,10 @@ namespace GanSharp.Methods.Synthesis.Gan;
 /// <param name="AdaptiveAugment">Adapt p with ADA's overfitting heuristic r_t = E[sign(D(real))] (target 0.6, every 4 steps);
 /// p is logged as <c>augment_p</c> and saved in checkpoints.</param>
 /// <param name="AugmentSpeedImages">Adaptive p: real images over which p can move by 1 (ADA: 500,000).</param>
+/// <param name="PathLengthWeight">StyleGAN2's path length regularisation weight (style generators only; 0: off; the paper: 2).
+/// See <see cref="Losses.PathLengthRegularizer"/>.</param>
+/// <param name="PathLengthInterval">Lazy path length regularisation: every this many generator steps, scaled by the interval.</param>
+/// <param name="PathLengthBatchShrink">The path length batch is the training batch divided by this (the paper: 2).</param>
 public sealed record GanOptions(
     AdversarialLoss Loss = AdversarialLoss.NonSaturating,
     int? CriticSteps = null,
@@ -42,7 +46,10 @@ public sealed record GanOptions(
     Nn.DiffAugmentPolicy Augment = Nn.DiffAugmentPolicy.None,
     double AugmentProbability = 1.0,
     bool AdaptiveAugment = false,
-    int AugmentSpeedImages = Nn.AdaptiveAugmentProbability.DefaultSpeedImages)
+    int AugmentSpeedImages = Nn.AdaptiveAugmentProbability.DefaultSpeedImages,
+    double PathLengthWeight = 0,
+    int PathLengthInterval = Losses.PathLengthRegularizer.DefaultInterval,
+    int PathLengthBatchShrink = 2)
 {
     /// <summary>
     /// Reads <c>--augment-p</c>: <c>adaptive</c> (ADA, p starting at 0) or a fixed probability in [0, 1]; null or empty:
@@ -88,6 +95,9 @@ public sealed record GanOptions(
         if (r.GradientClipNorm < 0) throw new GanSharpException($"gradient clip norm {r.GradientClipNorm}: must not be negative");
         if (!(r.AugmentProbability is >= 0 and <= 1)) throw new GanSharpException($"augmentation probability {r.AugmentProbability}: must be in [0, 1]");
         if (r.AugmentSpeedImages <= 0) throw new GanSharpException($"adaptive augmentation speed {r.AugmentSpeedImages} images: must be positive");
+        if (!(r.PathLengthWeight >= 0 && double.IsFinite(r.PathLengthWeight))) throw new GanSharpException($"path length weight {r.PathLengthWeight}: must be a finite number, not negative");
+        if (r.PathLengthInterval < 1) throw new GanSharpException($"path length interval {r.PathLengthInterval}: must be at least 1");
+        if (r.PathLengthBatchShrink < 1) throw new GanSharpException($"path length batch shrink {r.PathLengthBatchShrink}: must be at least 1");
         if (r.AdaptiveAugment && r.Augment == Nn.DiffAugmentPolicy.None)
             throw new GanSharpException("adaptive augmentation probability without an augmentation", "add --augment all (or color,translation,cutout)");
         return r;

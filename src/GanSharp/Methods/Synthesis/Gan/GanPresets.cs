@@ -27,7 +27,8 @@ public sealed record GanTrainSettings(
     double? Beta1 = null,
     double? Beta2 = null,
     string? Augment = null,
-    string? AugmentP = null)
+    string? AugmentP = null,
+    double? PathLength = null)
 {
     /// <summary>Fields of <paramref name="over"/> that are set replace those of this record.</summary>
     public GanTrainSettings Merge(GanTrainSettings over) => new(
@@ -35,7 +36,7 @@ public sealed record GanTrainSettings(
         over.Latent ?? Latent, over.Steps ?? Steps, over.Batch ?? Batch, over.LearningRate ?? LearningRate,
         over.CriticSteps ?? CriticSteps, over.R1Gamma ?? R1Gamma, over.EmaBeta ?? EmaBeta, over.Seed ?? Seed,
         over.SampleEvery ?? SampleEvery, over.CheckpointEvery ?? CheckpointEvery, over.Description ?? Description,
-        over.Beta1 ?? Beta1, over.Beta2 ?? Beta2, over.Augment ?? Augment, over.AugmentP ?? AugmentP);
+        over.Beta1 ?? Beta1, over.Beta2 ?? Beta2, over.Augment ?? Augment, over.AugmentP ?? AugmentP, over.PathLength ?? PathLength);
 
     /// <summary>The built-in defaults (DCGAN, non-saturating loss, bundled Fashion-MNIST is not a default: data is required).</summary>
     public static GanTrainSettings Defaults { get; } = new(
