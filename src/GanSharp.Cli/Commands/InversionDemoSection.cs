@@ -18,8 +18,8 @@ namespace GanSharp.Cli.Commands;
 /// Demo section: bundled Fashion-MNIST images inverted into the bundled DCGAN (single code and mGANprior) and each
 /// restoration task that applies to a gray generator, side by side with the degraded input and the task's classical
 /// baseline (<see cref="ClassicalBaseline"/>); then held-out emoji inverted into the bundled StyleGAN by every method
-/// (single, mGANprior, encoder, hybrid, PadInv) and colorized against the mean-colour baseline; few optimisation steps so
-/// that it runs in seconds.
+/// (single, mGANprior, encoder, hybrid, PadInv), and held-out emoji restored in the bundled StyleGAN2 by every task against
+/// its baseline; few optimisation steps so that it runs in seconds.
 /// </summary>
 public sealed class InversionDemoSection : IDemoSection
 {
@@ -67,34 +67,21 @@ public sealed class InversionDemoSection : IDemoSection
             $"rows: input; single code (z = w for DCGAN), PSNR {Psnr(single, truth)}; mGANprior N = {Codes}, layer 1, PSNR {Psnr(composed, truth)} " +
             $"({Steps} steps each, {sw.Elapsed.TotalSeconds:0.0} s together)");
 
-        var table = new List<IReadOnlyList<string>>();
-        foreach (var (task, label) in new[] { (RestorationTask.Inpaint, "inpainting (centre box)"), (RestorationTask.SuperResolution, "super-resolution ×4"), (RestorationTask.Denoise, "denoising (σ = 0.2)") })
-        {
-            var op = Degradations.Create(task, g.Output, scale: 4);
-            var observed = op.Observe(truth, new Generator(0));
-            var shown = op.Display(observed, g.Output);
-            var baseline = ClassicalBaseline.For(op, others, new Generator(1));
-            var classical = baseline.Restore(observed);
-            var oneCode = GanRestoration.Restore(g, observed, op, PriorMethod.Single, options, null, phi).Restored;
-            var multiCode = GanRestoration.Restore(g, observed, op, PriorMethod.MultiCode, options, multi, phi).Restored;
-            Add(report, op.Name, g, new[] { shown, classical, oneCode, multiCode, truth },
-                $"{label}, {Steps} steps only (a rough preview of the GAN). Rows: degraded input (PSNR {Psnr(shown, truth)}); classical baseline, {baseline.Name} " +
-                $"(PSNR {Psnr(classical, truth)}); GAN single code (PSNR {Psnr(oneCode, truth)}); GAN mGANprior N = {Codes}, layer 1 (PSNR {Psnr(multiCode, truth)}); truth");
-            table.Add(ComparisonRow(label, truth, (shown, "degraded"), (classical, $"classical ({baseline.Name})"), (oneCode, "single code"), (multiCode, "mGANprior")));
-        }
+        var table = CompareRestorations(report, g, phi, truth, others, FashionTasks, options, multi, singleCode: true, stemPrefix: "");
         if (others.shape[0] > 0)
             report.Paragraph($"PSNR dB / SSIM to the truth over the {Images} images above. The denoising baseline's σ was chosen on the {others.shape[0]} other bundled images. " +
                 "Where the classical baseline wins, the GAN prior has not earned its cost: at these few steps the GAN rows are previews, and the full-length comparison " +
                 "on held-out images is `bench inversion --sections restore` (bench/README.md).")
                 .Table(new[] { "task", "degraded input", "classical baseline", "GAN single code", $"GAN mGANprior N = {Codes}", "best PSNR" }, table);
         RenderStyleGan(demo, report, options);
+        RenderEmojiRestoration(demo, report, options);
         report.Paragraph("Full-length numbers on held-out images: `dotnet run --project bench/GanSharp.Bench -- inversion` (bench/README.md).");
         report.EndSection();
     }
 
     /// <summary>
     /// The bundled emoji StyleGAN: Twitter-style emoji (a held-out artist; G saw only Google's) inverted by every method —
-    /// single code, mGANprior, encoder, hybrid and PadInv — and colorized. Skipped with a note when a checkpoint is missing.
+    /// single code, mGANprior, encoder, hybrid and PadInv. Skipped with a note when a checkpoint is missing.
     /// </summary>
     static void RenderStyleGan(DemoContext demo, HtmlReport report, InversionOptions options)
     {
@@ -127,22 +114,77 @@ public sealed class InversionDemoSection : IDemoSection
                 ? $" ({sw.Elapsed.TotalSeconds:0.0} s together). PadInv is not bundled (its encoder is ~17 MB): `gansharp train padinv -g assets/checkpoints/stylegan-emoji --data emoji:google` " +
                   $"then `gansharp export -c latest -o assets/checkpoints/{PadInvAsset}` adds its row here."
                 : $"; PadInv encoder (code + padding), PSNR {Psnr(padded, truth)} ({sw.Elapsed.TotalSeconds:0.0} s together)"));
-        var op = Degradations.Create(RestorationTask.Colorize, g.Output);
-        var observed = op.Observe(truth, new Generator(0));
-        var colorized = GanRestoration.Restore(g, observed, op, PriorMethod.MultiCode, options, new MultiCodeOptions(Codes), phi).Restored;
-        var shown = op.Display(observed, g.Output);
-        // The mean colour of the generator's training artist (the bundled Google emoji), never of the Twitter images shown.
-        var google = DataLoader.LoadAll(DatasetResolver.Resolve("bundled:emoji:google",
-            new DatasetResolveOptions(g.Output.Height, ImageMode.Rgb, BundledRoot: Path.Combine(demo.AssetsFolder, "samples"))), demo.Device); // [M, 3, H, W]
-        var baseline = ClassicalBaseline.For(op, google);
-        var classical = baseline.Restore(observed);
-        Add(report, "colorize", g, new[] { shown, classical, colorized, truth },
-            $"colorization, {Steps} steps only. Rows: gray input (PSNR {Psnr(shown, truth)}); classical baseline, {baseline.Description} (the bundled Google emoji, " +
-            $"the generator's training artist; PSNR {Psnr(classical, truth)}); GAN mGANprior N = {Codes}, observed luma kept (PSNR {Psnr(colorized, truth)}); truth");
-        report.Paragraph("PSNR dB / SSIM to the truth over the 8 held-out Twitter emoji above. A colour guess that is wrong costs more PSNR than none, so the gray " +
-                         "input itself is a hard baseline for colorization.")
-            .Table(new[] { "task", "gray input", "classical baseline", $"GAN mGANprior N = {Codes}", "best PSNR" },
-                new[] { ComparisonRow("colorization", truth, (shown, "gray input"), (classical, $"classical ({baseline.Name})"), (colorized, "mGANprior")) });
+    }
+
+    static readonly (RestorationTask Task, string Label)[] FashionTasks =
+        { (RestorationTask.Inpaint, "inpainting (centre box)"), (RestorationTask.SuperResolution, "super-resolution ×4"), (RestorationTask.Denoise, "denoising (σ = 0.2)") };
+
+    static readonly (RestorationTask Task, string Label)[] EmojiTasks = FashionTasks.Append((RestorationTask.Colorize, "colorization")).ToArray();
+
+    /// <summary>The emoji generator the restoration comparison uses: the bundled StyleGAN2, trained on both styles' training code points.</summary>
+    public const string EmojiRestorationGenerator = "stylegan2-emoji";
+
+    /// <summary>The mGANprior composition layer of the emoji restoration comparison (bench/README.md: layer 2 reconstructs more than layer 1).</summary>
+    public const int EmojiRestorationLayer = 2;
+
+    /// <summary>
+    /// Held-out Twitter emoji (bundled samples; no generator saw their code points), degraded by every task and restored by
+    /// the classical baseline and by mGANprior in the bundled StyleGAN2; the baselines are fitted on the bundled training
+    /// samples of both styles.
+    /// </summary>
+    static void RenderEmojiRestoration(DemoContext demo, HtmlReport report, InversionOptions options)
+    {
+        string Ckpt(string name) => Path.Combine(demo.AssetsFolder, "checkpoints", name);
+        string[] needed = { Ckpt(EmojiRestorationGenerator), Ckpt("features-emoji") };
+        if (needed.FirstOrDefault(p => !Directory.Exists(p)) is { } missing)
+        {
+            report.Paragraph($"The emoji restoration part is skipped: {missing} is missing.");
+            return;
+        }
+        var g = GanCheckpoint.Open(Ckpt(EmojiRestorationGenerator)).LoadGenerator(demo.Device);
+        var phi = new FeatureNetworkPerceptual(FeatureNetwork.Load(Ckpt("features-emoji"), demo.Device));
+        var resolve = new DatasetResolveOptions(g.Output.Height, ImageMode.Rgb, BundledRoot: Path.Combine(demo.AssetsFolder, "samples"));
+        using var scope = NewDisposeScope();
+        var truth = DataLoader.LoadAll(DatasetResolver.Resolve("bundled:emoji:twitter:heldout", resolve).Spread(Images), demo.Device);             // [8, 3, H, W]
+        var others = DataLoader.LoadAll(DatasetResolver.Resolve("bundled:emoji:google:train+bundled:emoji:twitter:train", resolve), demo.Device); // [M, 3, H, W]
+        var table = CompareRestorations(report, g, phi, truth, others, EmojiTasks, options, new MultiCodeOptions(Codes, Layer: EmojiRestorationLayer),
+            singleCode: false, stemPrefix: "emoji-");
+        report.Paragraph($"Held-out Twitter emoji restored with the bundled `{EmojiRestorationGenerator}` (trained on both styles' training code points, " +
+                         $"never these): PSNR dB / SSIM to the truth over the {Images} images above, {Steps} steps only. The baselines (colorization's mean colour, " +
+                         "denoising's blur width) are fitted on the bundled training samples of both styles. A colour guess that is wrong costs more PSNR " +
+                         "than none, so the gray input itself is a hard baseline for colorization.")
+            .Table(new[] { "task", "degraded input", "classical baseline", $"GAN mGANprior N = {Codes}, layer {EmojiRestorationLayer}", "best PSNR" }, table);
+    }
+
+    /// <summary>
+    /// For every task: degrade <paramref name="truth"/>, restore it with the classical baseline (fitted on
+    /// <paramref name="others"/>), a single code (when <paramref name="singleCode"/>) and mGANprior; one grid per task
+    /// and one comparison table row per task (returned).
+    /// </summary>
+    static List<IReadOnlyList<string>> CompareRestorations(HtmlReport report, IGenerator g, IPerceptualFeatures phi, Tensor truth, Tensor others,
+        (RestorationTask Task, string Label)[] tasks, InversionOptions options, MultiCodeOptions multi, bool singleCode, string stemPrefix)
+    {
+        var table = new List<IReadOnlyList<string>>();
+        foreach (var (task, label) in tasks)
+        {
+            var op = Degradations.Create(task, g.Output, scale: 4);
+            var observed = op.Observe(truth, new Generator(0));
+            var shown = op.Display(observed, g.Output);
+            var baseline = ClassicalBaseline.For(op, others, new Generator(1));
+            var classical = baseline.Restore(observed);
+            var oneCode = singleCode ? GanRestoration.Restore(g, observed, op, PriorMethod.Single, options, null, phi).Restored : null;
+            var multiCode = GanRestoration.Restore(g, observed, op, PriorMethod.MultiCode, options, multi, phi).Restored;
+            var rows = oneCode is null ? new[] { shown, classical, multiCode, truth } : new[] { shown, classical, oneCode, multiCode, truth };
+            Add(report, stemPrefix + op.Name, g, rows,
+                $"{label}, {Steps} steps only (a rough preview of the GAN). Rows: degraded input (PSNR {Psnr(shown, truth)}); classical baseline, {baseline.Name} " +
+                $"(PSNR {Psnr(classical, truth)}); " + (oneCode is null ? "" : $"GAN single code (PSNR {Psnr(oneCode, truth)}); ") +
+                $"GAN mGANprior N = {Codes}, layer {multi.Layer} (PSNR {Psnr(multiCode, truth)}); truth");
+            var candidates = new List<(Tensor, string)> { (shown, "degraded"), (classical, $"classical ({baseline.Name})") };
+            if (oneCode is not null) candidates.Add((oneCode, "single code"));
+            candidates.Add((multiCode, "mGANprior"));
+            table.Add(ComparisonRow(label, truth, candidates.ToArray()));
+        }
+        return table;
     }
 
     /// <summary>The bundled encoder of the emoji StyleGAN (<c>gansharp train encoder</c>, slim export).</summary>
