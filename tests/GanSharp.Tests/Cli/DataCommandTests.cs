@@ -85,6 +85,9 @@ public class DataCommandTests
         Assert.Contains("classical baseline, harmonic", html); // restoration rows: degraded input, classical baseline, GAN
         Assert.Contains("<th>classical baseline</th>", html);
         Assert.Contains("inversion-inpaint", html);
+        foreach (var task in new[] { "inpaint", "sr4", "denoise", "colorize" })   // held-out emoji, every task, in the bundled StyleGAN2
+            Assert.Contains($"inversion-emoji-{task}", html);
+        Assert.Contains("classical baseline, mean colour", html);
         Assert.Contains("Unpaired translation", html);
         Assert.Contains("translation.png", html);               // the bundled translators ran on the held-out bundled emoji
         foreach (var img in Directory.GetFiles(Path.Combine(outDir, "img"), "*.png"))
