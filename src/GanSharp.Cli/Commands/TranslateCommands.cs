@@ -16,7 +16,7 @@ namespace GanSharp.Cli.Commands;
 /// <summary>Settings of <c>gansharp train translate</c>; null means "not given" (so presets and flags merge).</summary>
 public sealed record TranslateTrainSettings(string? A = null, string? B = null, int? Size = null, long? Steps = null, int? Width = null, int? Blocks = null,
     int? Batch = null, double? LearningRate = null, double? CycleWeight = null, double? IdentityWeight = null, int? Pool = null, ulong? Seed = null,
-    int? SampleEvery = null, int? CheckpointEvery = null, string? Description = null, string? Method = null, double? CamWeight = null)
+    int? SampleEvery = null, int? CheckpointEvery = null, string? Description = null, string? Method = null, double? CamWeight = null, bool? Light = null)
 {
     /// <summary>The defaults: the paper's settings at 64 px (batch 1, λ = 10, identity 0.5·λ, pool 50, ngf = ndf = 64, 6 blocks).</summary>
     public static TranslateTrainSettings Defaults { get; } = new(Size: 64, Steps: 20000, Width: 64, Blocks: 6, Batch: 1, Seed: 0, SampleEvery: 500, CheckpointEvery: 1000);
@@ -31,18 +31,25 @@ public sealed record TranslateTrainSettings(string? A = null, string? B = null, 
     public TranslateTrainSettings Merge(TranslateTrainSettings over) => new(over.A ?? A, over.B ?? B, over.Size ?? Size, over.Steps ?? Steps,
         over.Width ?? Width, over.Blocks ?? Blocks, over.Batch ?? Batch, over.LearningRate ?? LearningRate, over.CycleWeight ?? CycleWeight,
         over.IdentityWeight ?? IdentityWeight, over.Pool ?? Pool, over.Seed ?? Seed, over.SampleEvery ?? SampleEvery, over.CheckpointEvery ?? CheckpointEvery,
-        over.Description ?? Description, over.Method ?? Method, over.CamWeight ?? CamWeight);
+        over.Description ?? Description, over.Method ?? Method, over.CamWeight ?? CamWeight, over.Light ?? Light);
 
     /// <summary>Flags that only one method reads, with that method and their value in these settings.</summary>
     public IEnumerable<(string Flag, string Method, object? Value)> MethodOnly() => new (string, string, object?)[]
     {
         ("--pool", "cyclegan", Pool),
         ("--cam-weight", "ugatit", CamWeight),
+        ("--light", "ugatit", Light),
     };
+
+    /// <summary>
+    /// A resumed run's settings as they were meant: U-GAT-IT runs recorded before the full model existed were all light
+    /// (their settings have no <see cref="Light"/>).
+    /// </summary>
+    public TranslateTrainSettings AsRecorded() => Method == "ugatit" && Light is null ? this with { Light = true } : this;
 }
 
 /// <summary>
-/// <c>gansharp train translate</c> (unpaired translation between two domains; CycleGAN, or U-GAT-IT's light variant) and <c>gansharp translate</c>
+/// <c>gansharp train translate</c> (unpaired translation between two domains; CycleGAN, or U-GAT-IT, full or light) and <c>gansharp translate</c>
 /// (apply a trained translator to images).
 /// </summary>
 public static class TranslateCommands
@@ -53,9 +60,12 @@ public static class TranslateCommands
     /// <summary>Creates <c>train translate</c>.</summary>
     public static Command CreateTrain(CliContext ctx)
     {
-        var cmd = new Command("translate", "Train an unpaired image-to-image translator between domains A and B (--method cyclegan, or ugatit --light)");
+        var cmd = new Command("translate", "Train an unpaired image-to-image translator between domains A and B (--method cyclegan, or ugatit [--light])");
         var method = new Option<string?>("--method") { Description = "Translation method: cyclegan (default) or ugatit (U-GAT-IT, ICLR 2020)" };
-        var light = new Option<bool>("--light") { Description = "U-GAT-IT's light variant (the only one implemented: γ, β from the pooled attention features), so ugatit is always light" };
+        var light = new Option<bool>("--light")
+        {
+            Description = "U-GAT-IT's light variant: AdaLIN's γ, β from the average-pooled attention features instead of the whole flattened map (the full model, the default; its first MLP layer grows with (size/4)²)",
+        };
         var preset = new Option<string?>("--preset") { Description = "Named settings: " + string.Join(", ", TranslateTrainSettings.Presets.Keys) };
         var a = new Option<string?>("--a") { Description = "Domain A: " + DatasetResolver.Forms };
         var b = new Option<string?>("--b") { Description = "Domain B: " + DatasetResolver.Forms };
@@ -87,7 +97,7 @@ public static class TranslateCommands
             ResumePoint? resumePoint = parse.GetValue(resume) is { } r ? RunFolder.Resolve(runsRoot, r) : null;
             // Precedence: defaults < (the resumed run's settings) < preset < flags.
             var settings = TranslateTrainSettings.Defaults;
-            if (resumePoint?.RunFolderPath is { } resumedRun) settings = settings.Merge(TrainingRuns.ReadSettings<TranslateTrainSettings>(resumedRun, "train translate"));
+            if (resumePoint?.RunFolderPath is { } resumedRun) settings = settings.Merge(TrainingRuns.ReadSettings<TranslateTrainSettings>(resumedRun, "train translate").AsRecorded());
             var resumedSettings = settings;
             if (parse.GetValue(preset) is { } p)
                 settings = settings.Merge(TranslateTrainSettings.Presets.TryGetValue(p, out var named) ? named
@@ -95,10 +105,11 @@ public static class TranslateCommands
             settings = settings.Merge(new TranslateTrainSettings(parse.GetValue(a), parse.GetValue(b), parse.GetValue(size), parse.GetValue(steps), parse.GetValue(width),
                 parse.GetValue(blocks), parse.GetValue(batch), parse.GetValue(lr), parse.GetValue(cycle), parse.GetValue(identity), parse.GetValue(pool),
                 parse.GetValue(seed), parse.GetValue(sampleEvery), parse.GetValue(checkpointEvery), parse.GetValue(desc), parse.GetValue(method)?.Trim().ToLowerInvariant(),
-                parse.GetValue(cam)));
+                parse.GetValue(cam), parse.GetValue(light) ? true : null));
             string methodName = settings.Method ?? "cyclegan";
             if (!Methods.Contains(methodName)) throw new GanSharpException($"--method {methodName}: unknown translation method", "use one of: " + string.Join(", ", Methods));
             settings = settings with { Method = methodName };
+            if (methodName == UGatItMethod.MethodName) settings = settings with { Light = settings.Light ?? false }; // recorded, so a resume rebuilds the same model
             foreach (var (flag, only, value) in settings.MethodOnly())
                 if (value is not null && only != methodName)
                     throw new GanSharpException($"{flag} applies to --method {only} only, not {methodName}", $"drop {flag}, or train with --method {only}");
@@ -202,11 +213,12 @@ public static class TranslateCommands
         return new CycleGanMethod(config, options, device, data, seed);
     }
 
-    /// <summary>U-GAT-IT, light variant; the global discriminator has 3 stride-2 layers at 32 px and 4 at 64 px, the local one 2.</summary>
+    /// <summary>U-GAT-IT, full or light; the global discriminator has 3 stride-2 layers at 32 px and 4 at 64 px, the local one 2.</summary>
     static UGatItMethod CreateUGatIt(TranslateTrainSettings settings, UnpairedDataset data, Device device, ulong seed)
     {
         int size = settings.Size!.Value;
-        var config = new UGatItConfig(data.A.Channels, size, settings.Width!.Value, settings.Blocks!.Value, settings.Width.Value, GlobalLayers: size >= 64 ? 4 : 3, LocalLayers: 2).Validate();
+        var config = new UGatItConfig(data.A.Channels, size, settings.Width!.Value, settings.Blocks!.Value, settings.Width.Value, GlobalLayers: size >= 64 ? 4 : 3, LocalLayers: 2,
+            Light: settings.Light ?? false).Validate();
         var defaults = new UGatItOptions();
         var options = (defaults with
         {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using GanSharp.Cli;
+using GanSharp.Cli.Commands;
 using GanSharp.Data;
 using GanSharp.Imaging;
 using GanSharp.Tests.Data;
@@ -165,6 +166,35 @@ public class TranslationCommandTests
         (code, _, err) = await CliTests.Run(DryRun("ugatit", "--cam-weight", "-1"));
         Assert.NotEqual(ExitCodes.Ok, code);
         Assert.Contains("CAM weight", err);
+    }
+
+    [Fact]
+    public async Task UGatItIsTheFullModelUnlessLightAndOldRunsResumeLight()
+    {
+        string[] DryRun(string method, params string[] extra) => new[] { "train", "translate", "--method", method, "--a", "bundled:emoji:google", "--b", "bundled:emoji:twitter",
+            "--size", "32", "--width", "4", "--blocks", "1", "--assets", DataCommandTests.Assets, "--device", "cpu", "--dry-run" }.Concat(extra).ToArray();
+        static bool Light(string json)
+        {
+            using var doc = JsonDocument.Parse(json);
+            return doc.RootElement.GetProperty("settings").GetProperty("light").GetBoolean();
+        }
+        var (code, output, err) = await CliTests.Run(DryRun("ugatit"));
+        Assert.True(code == ExitCodes.Ok, err);
+        Assert.False(Light(output));                       // the paper's full model by default, recorded for resumes
+        (code, output, err) = await CliTests.Run(DryRun("ugatit", "--light"));
+        Assert.True(code == ExitCodes.Ok, err);
+        Assert.True(Light(output));
+        (code, _, err) = await CliTests.Run(DryRun("cyclegan", "--light"));
+        Assert.NotEqual(ExitCodes.Ok, code);
+        Assert.Contains("--light applies to --method ugatit only", err);
+        (code, _, err) = await CliTests.Run(DryRun("ugatit").Select(x => x switch { "32" => "64", "4" => "256", _ => x }).ToArray());   // --size 64 --width 256
+        Assert.NotEqual(ExitCodes.Ok, code);
+        Assert.Contains("--light", err);                   // a full model too large to build says how to shrink it
+
+        // Settings recorded before the full model existed (no light field) are U-GAT-IT light runs.
+        Assert.True(new TranslateTrainSettings(Method: "ugatit").AsRecorded().Light);
+        Assert.False(new TranslateTrainSettings(Method: "ugatit", Light: false).AsRecorded().Light);
+        Assert.Null(new TranslateTrainSettings(Method: "cyclegan").AsRecorded().Light);
     }
 
     static (int, int) ReadSize(string path)

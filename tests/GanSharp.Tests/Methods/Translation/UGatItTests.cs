@@ -31,6 +31,28 @@ public class UGatItTests
     }
 
     [Fact]
+    public void TheFullModelsMlpReadsTheWholeAttentionMapAndOldConfigsAreLight()
+    {
+        TorchRuntime.EnsureInitialized();
+        using var light = new UGatItGenerator(Tiny(), init: new Generator(1));
+        using var full = new UGatItGenerator(Tiny() with { Light = false }, init: new Generator(1));
+        long Fc0(UGatItGenerator g) => g.named_parameters().Single(p => p.name.EndsWith("mlp.fc0.weight", StringComparison.Ordinal)).parameter.shape[1];
+        Assert.Equal(16, Fc0(light));                      // 4·ngf pooled values
+        Assert.Equal(16 * 8 * 8, Fc0(full));               // 4·ngf · (32/4)² values
+        using (no_grad())
+        {
+            var (y, logits, heat) = full.call(rand(2, 3, 32, 32) * 2 - 1);
+            Assert.Equal(new long[] { 2, 3, 32, 32 }, y.shape);
+            Assert.Equal(new long[] { 2, 2 }, logits.shape);
+            Assert.Equal(new long[] { 2, 1, 8, 8 }, heat.shape);
+        }
+        // A checkpoint written before the full model existed has no "light" field: it is read as light.
+        var json = System.Text.Json.JsonSerializer.SerializeToElement(new { channels = 3, size = 32, width = 4, blocks = 1, discriminatorWidth = 4, globalLayers = 3, localLayers = 2 });
+        Assert.True(UGatItConfig.FromJson(json).Light);
+        Assert.False(UGatItConfig.FromJson((Tiny() with { Light = false }).ToJson()).Light);
+    }
+
+    [Fact]
     public void DiscriminatorsReturnPatchScoresAndCamLogits()
     {
         TorchRuntime.EnsureInitialized();
@@ -131,8 +153,10 @@ public class UGatItTests
         return (t.Translate(a, TranslationDirection.AToB) - b).abs().mean().item<float>();
     }
 
-    [Fact]
-    public void LearnsTheRedBlueSwapOfTwoSyntheticDomains()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void LearnsTheRedBlueSwapOfTwoSyntheticDomains(bool light)
     {
         TorchRuntime.EnsureInitialized();
         TorchRuntime.SetThreads(1);
@@ -140,7 +164,7 @@ public class UGatItTests
         manual_seed(1);
         int size = CycleGanTests.SwapSize;
         var data = new UnpairedDataset(new Blobs(false, 64, size), new Blobs(true, 64, size));
-        using var method = new UGatItMethod(Tiny(size) with { GlobalLayers = 2, LocalLayers = 1, Width = 8, DiscriminatorWidth = 8 }, new UGatItOptions(LearningRate: 3e-3), CPU, data, seed: 1);
+        using var method = new UGatItMethod(Tiny(size) with { GlobalLayers = 2, LocalLayers = 1, Width = 8, DiscriminatorWidth = 8, Light = light }, new UGatItOptions(LearningRate: 3e-3), CPU, data, seed: 1);
         double before = SwapError(method);
         var options = new TrainingOptions(Steps: Steps, BatchSize: 8, LogEvery: 10, SampleEvery: 0, CheckpointEvery: 0, SampleCount: 4, Prefetch: 0);
         var trainer = new Trainer(method, data, options, CPU);
@@ -149,7 +173,7 @@ public class UGatItTests
         Assert.True(result.Completed);
         double after = SwapError(method);
         double identity = SwapError(new CopyTranslator());
-        Console.WriteLine($"U-GAT-IT swap error: untrained {before:0.000}, after {Steps} steps {after:0.000}, identity map {identity:0.000}");
+        Console.WriteLine($"U-GAT-IT ({(light ? "light" : "full")}) swap error: untrained {before:0.000}, after {Steps} steps {after:0.000}, identity map {identity:0.000}");
         // CycleGAN's bound: an untrained G outputs ≈ 0 everywhere (error ≈ 0.9–1.0), copying the input scores 0.157; the
         // bound asks for the swap itself. Measured at 16 px, ngf = ndf = 8, the paper's loss weights, a 30× learning rate:
         // 0.107 after 150 steps (seed 1; 0.111 with seed 2), about 20–25 s on one thread.

@@ -4,7 +4,7 @@ using GanSharp.Models;
 
 namespace GanSharp.Methods.Translation.UGatIt;
 
-/// <summary>The architecture of U-GAT-IT's networks, light variant (written to checkpoints; rebuilds them).</summary>
+/// <summary>The architecture of U-GAT-IT's networks (written to checkpoints; rebuilds them).</summary>
 /// <param name="Channels">Image channels of both domains (1 or 3).</param>
 /// <param name="Size">Square image side (a multiple of 4, at least 16).</param>
 /// <param name="Width">ngf: channels of the generator's stem (doubled by each of the two downsamplings). The paper uses 64.</param>
@@ -12,15 +12,21 @@ namespace GanSharp.Methods.Translation.UGatIt;
 /// <param name="DiscriminatorWidth">ndf: channels of the discriminators' first convolution. The paper uses 64.</param>
 /// <param name="GlobalLayers">Stride-2 convolutions of the global discriminator (the paper: 5 at 256 px; 3 suits 32 px).</param>
 /// <param name="LocalLayers">Stride-2 convolutions of the local discriminator (the paper: 3 at 256 px; 2 here).</param>
+/// <param name="Light">The light variant: the MLP that makes AdaLIN's γ, β reads the globally average-pooled attention
+/// features (4·ngf values). False: the full model, whose MLP reads the whole flattened attention map (4·ngf·(H/4)·(W/4)
+/// values). Checkpoints written before the full model existed have no such field and are light.</param>
 /// <remarks>
 /// Kim, Kim, Kang, Lee, "U-GAT-IT: Unsupervised Generative Attentional Networks with Adaptive Layer-Instance
-/// Normalization for Image-to-Image Translation", ICLR 2020, appendix (network architecture). Only the light variant
-/// (γ, β from the globally average-pooled attention features) is implemented.
+/// Normalization for Image-to-Image Translation", ICLR 2020, appendix (network architecture): the full model and the light
+/// one (γ, β from the globally average-pooled attention features, for memory).
 /// </remarks>
-public sealed record UGatItConfig(int Channels = 3, int Size = 64, int Width = 64, int Blocks = 4, int DiscriminatorWidth = 64, int GlobalLayers = 3, int LocalLayers = 2)
+public sealed record UGatItConfig(int Channels = 3, int Size = 64, int Width = 64, int Blocks = 4, int DiscriminatorWidth = 64, int GlobalLayers = 3, int LocalLayers = 2, bool Light = true)
 {
     /// <summary>The image shape both domains share.</summary>
     public ImageShape Image => new(Channels, Size, Size);
+
+    /// <summary>Inputs of the first layer of the MLP that makes γ, β: 4·ngf (light) or 4·ngf·(H/4)·(W/4) (full).</summary>
+    public long MlpInputs => Light ? 4L * Width : 4L * Width * (Size / 4) * (Size / 4);
 
     /// <summary>Throws a <see cref="GanSharpException"/> naming the first bad value; returns this.</summary>
     public UGatItConfig Validate()
@@ -32,6 +38,8 @@ public sealed record UGatItConfig(int Channels = 3, int Size = 64, int Width = 6
         foreach (var (layers, which) in new[] { (GlobalLayers, "global"), (LocalLayers, "local") })
             if (layers < 1 || (Size >> layers) < 4)
                 throw new GanSharpException($"U-GAT-IT: {layers} stride-2 layers of the {which} discriminator leave fewer than 4 px of a {Size} px image", "use fewer discriminator layers or larger images");
+        if (MlpInputs * 4L * Width > 64L << 20)
+            throw new GanSharpException($"U-GAT-IT full model at {Size} px, width {Width}: its first MLP layer would hold {MlpInputs * 4L * Width:N0} weights", "use --light, a smaller --width or a smaller --size");
         if (LocalLayers > GlobalLayers) throw new GanSharpException($"U-GAT-IT: the local discriminator ({LocalLayers} stride-2 layers) must not be deeper than the global one ({GlobalLayers})");
         return this;
     }

@@ -7,10 +7,10 @@ using F = TorchSharp.torch.nn.functional;
 namespace GanSharp.Methods.Translation.UGatIt;
 
 /// <summary>
-/// U-GAT-IT's generator (light variant). Encoder: reflection-padded 7×7 stem (ngf), instance norm, ReLU; two stride-2
+/// U-GAT-IT's generator. Encoder: reflection-padded 7×7 stem (ngf), instance norm, ReLU; two stride-2
 /// 3×3 downsamplings (2·ngf, 4·ngf); <see cref="UGatItConfig.Blocks"/> residual blocks with instance norm. CAM
-/// (<see cref="ClassActivationAttention"/>, ReLU): the attended features, the domain logits and the heat map. Light MLP:
-/// global average pool of the attended features → FC → ReLU → FC → ReLU → γ, β (one FC each). Decoder:
+/// (<see cref="ClassActivationAttention"/>, ReLU): the attended features, the domain logits and the heat map. MLP: the
+/// attended features, globally average-pooled (light) or flattened whole (full), → FC → ReLU → FC → ReLU → γ, β (one FC each). Decoder:
 /// <see cref="UGatItConfig.Blocks"/> residual blocks normalised by <see cref="AdaLIN"/> with γ, β; two up-samplings
 /// (nearest ×2, reflection pad, 3×3 conv, <see cref="LayerInstanceNorm"/>, ReLU); reflection-padded 7×7 conv and tanh.
 /// Maps <c>[N, C, H, W]</c> in [-1, 1] to the same shape in [-1, 1], with CAM logits <c>[N, 2]</c> and the heat map
@@ -46,7 +46,7 @@ public sealed class UGatItGenerator : nn.Module<Tensor, (Tensor Output, Tensor C
         for (int i = 0; i < config.Blocks; i++) enc.Add(($"block{i}", new InResidualBlock(bottleneck)));
         encoder = nn.Sequential(enc);
         cam = new ClassActivationAttention(bottleneck, leakySlope: 0, name: "cam");
-        mlp = nn.Sequential(("fc0", nn.Linear(bottleneck, bottleneck, hasBias: false)), ("relu0", nn.ReLU()),
+        mlp = nn.Sequential(("fc0", nn.Linear(config.MlpInputs, bottleneck, hasBias: false)), ("relu0", nn.ReLU()),
             ("fc1", nn.Linear(bottleneck, bottleneck, hasBias: false)), ("relu1", nn.ReLU()));
         gammaFc = nn.Linear(bottleneck, bottleneck, hasBias: false);
         betaFc = nn.Linear(bottleneck, bottleneck, hasBias: false);
@@ -96,7 +96,7 @@ public sealed class UGatItGenerator : nn.Module<Tensor, (Tensor Output, Tensor C
         using var scope = NewDisposeScope();
         var x = encoder.call(input);                                  // [N, 4·ngf, H/4, W/4]
         var (attended, logits, heat) = cam.call(x);                   // [N, 4·ngf, H/4, W/4], [N, 2], [N, 1, H/4, W/4]
-        var h = mlp.call(attended.mean(new long[] { 2, 3 }));         // [N, 4·ngf]
+        var h = mlp.call(Config.Light ? attended.mean(new long[] { 2, 3 }) : attended.flatten(1)); // [N, 4·ngf]
         var gamma = gammaFc.call(h);                                  // [N, 4·ngf]
         var beta = betaFc.call(h);                                    // [N, 4·ngf]
         var y = attended;
