@@ -151,7 +151,7 @@ public static class InversionBench
             Console.WriteLine("Degraded input: the observation as the figures show it (masked with the hole at 0, nearest-upsampled, noisy, gray). Classical: " +
                               "bicubic up-sampling; harmonic (diffusion) inpainting; observed luma plus the training images' per-pixel mean chroma; Gaussian filter " +
                               "with σ chosen on the noisy training images (s / image includes fitting). GAN rows: G(code) made consistent with the observation " +
-                              "(inpainting pastes the known pixels, colorization keeps the observed luma, super-resolution adds the low-resolution error back per block; denoising: equal to G(code)).");
+                              "(inpainting pastes the known pixels, colorization keeps the observed luma, super-resolution adds the low-resolution error back per block; denoising blends G(code) with the noisy image by their estimated error variances).");
         }
         Console.WriteLine("LPIPS-style = Σ over the feature network's stages of the spatial mean of Σ_c (unit-normalised feature difference)², no learned weights.");
         return 0;

@@ -41,7 +41,7 @@ public interface IDegradation
     /// The restoration made consistent with the observation where the observation fixes pixel values exactly: inpainting
     /// pastes the known pixels back (the generator only fills the hole), colorization keeps the observed luma,
     /// super-resolution adds the low-resolution error back block-wise so that A(x′) = y; denoising (whose observation
-    /// fixes no value) returns <paramref name="restored"/> unchanged.
+    /// fixes no value) blends G(code) with the noisy observation by their estimated error variances.
     /// </summary>
     /// <param name="restored">G(code). // [N, C, H, W]</param>
     /// <param name="observation">// [N, C', H', W']</param>

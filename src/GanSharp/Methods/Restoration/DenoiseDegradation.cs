@@ -41,5 +41,20 @@ public sealed class DenoiseDegradation : IDegradation
     public Tensor Display(Tensor observation, ImageShape image) => observation.clamp(-1, 1);
 
     /// <inheritdoc />
-    public Tensor Consistent(Tensor restored, Tensor observation) => restored;
+    /// <remarks>
+    /// The observation still carries what G could not draw, so the two estimates are combined as independent unbiased
+    /// estimates of the image (the linear minimum-mean-square-error blend): per image, G's error variance is estimated from
+    /// the residual as s² = max(mean((y − G)²) − σ², 0), and <c>x′ = G + s²/(s² + σ²) · (y − G)</c>. A generator that
+    /// reproduces the image (s² → 0) keeps its output; one that misses it (s² ≫ σ²) hands over to the noisy observation.
+    /// With σ = 0 the observation is returned.
+    /// </remarks>
+    public Tensor Consistent(Tensor restored, Tensor observation)
+    {
+        using var scope = NewDisposeScope();
+        var residual = observation - restored;                                                            // [N, C, H, W]
+        var noise = Sigma * Sigma;
+        var generatorError = (residual.square().mean(new long[] { 1, 2, 3 }, keepdim: true) - noise).clamp_min(0); // [N, 1, 1, 1]
+        var weight = noise == 0 ? ones_like(generatorError) : generatorError / (generatorError + noise);
+        return (restored + weight * residual).MoveToOuterDisposeScope();
+    }
 }

@@ -123,4 +123,34 @@ public class DegradationTests
         Assert.True(allclose(consistent - upC, guess - up, atol: 1e-6));
         Assert.False(allclose(consistent, guess, atol: 1e-3));
     }
+
+    /// <summary>
+    /// Denoising's consistency blends two independent estimates by their error variances: with G off by σ_g and the
+    /// observation by σ_n, the blend's error variance is σ_g²σ_n²/(σ_g² + σ_n²), below both; by hand per image.
+    /// </summary>
+    [Fact]
+    public void DenoisingBlendsTheGeneratorAndTheObservationByTheirErrorVariances()
+    {
+        using var scope = NewDisposeScope();
+        const double sigmaN = 0.2, sigmaG = 0.15;
+        var op = new DenoiseDegradation(sigmaN);
+        var truth = randn(new long[] { 3, 3, 32, 32 }, dtype: float64, generator: new Generator(1)) * 0.3;
+        var y = op.Observe(truth, new Generator(2));
+        var g = truth + sigmaG * randn(truth.shape, dtype: float64, generator: new Generator(3));
+        var blend = op.Consistent(g, y);
+        // By hand: s² = max(mean((y − g)²) − σ², 0) per image, x′ = g + s²/(s² + σ²)·(y − g).
+        for (int i = 0; i < 3; i++)
+        {
+            double s2 = Math.Max((y[i] - g[i]).square().mean().item<double>() - sigmaN * sigmaN, 0);
+            var expected = g[i] + s2 / (s2 + sigmaN * sigmaN) * (y[i] - g[i]);
+            Assert.True(allclose(blend[i], expected, atol: 1e-12));
+        }
+        double Mse(Tensor x) => (x - truth).square().mean().item<double>();
+        double ideal = sigmaG * sigmaG * sigmaN * sigmaN / (sigmaG * sigmaG + sigmaN * sigmaN);
+        Assert.True(Mse(blend) < 0.75 * Math.Min(Mse(g), Mse(y)), $"blend {Mse(blend):E3}, G {Mse(g):E3}, observation {Mse(y):E3}");
+        Assert.InRange(Mse(blend), 0.9 * ideal, 1.1 * ideal);
+        // A generator that reproduces the image exactly keeps its output; with σ = 0 the observation is the answer.
+        Assert.True(allclose(op.Consistent(truth + 0.0, truth + 0.0), truth));
+        Assert.True(allclose(new DenoiseDegradation(0).Consistent(g, truth), truth));
+    }
 }
