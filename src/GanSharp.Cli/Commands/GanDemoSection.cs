@@ -15,8 +15,9 @@ public sealed class GanDemoSection : IDemoSection
     {
         ("dcgan-fashion", "DCGAN on Fashion-MNIST (28x28 gray)",
             "./gansharp train gan --preset dcgan-fashion && ./gansharp export -c latest -o assets/checkpoints/dcgan-fashion"),
-        ("stylegan2-emoji", "StyleGAN2 + DiffAugment on the Google emoji training split (32x32 RGB)",
-            "./gansharp train gan --preset stylegan2-emoji --steps 6000 && ./gansharp export -c latest -o assets/checkpoints/stylegan2-emoji"),
+        ("stylegan2-emoji", "StyleGAN2 + DiffAugment on the training split of the Google emoji, then of both styles (32x32 RGB)",
+            "./gansharp train gan --preset stylegan2-emoji --steps 8366 && ./gansharp train gan --resume latest --data emoji:google:train+emoji:twitter:train --override " +
+            "&& ./gansharp export -c latest -o assets/checkpoints/stylegan2-emoji"),
         ("stylegan-emoji", "StyleGAN (the first design, for comparison) on all Google emoji (32x32 RGB)",
             "./gansharp train gan --preset stylegan-emoji && ./gansharp export -c latest -o assets/checkpoints/stylegan-emoji"),
     };
