@@ -121,7 +121,7 @@ public sealed class InversionDemoSection : IDemoSection
 
     static readonly (RestorationTask Task, string Label)[] EmojiTasks = FashionTasks.Append((RestorationTask.Colorize, "colorization")).ToArray();
 
-    /// <summary>The emoji generator the restoration comparison uses: the bundled StyleGAN2, trained on both styles' training code points.</summary>
+    /// <summary>The emoji generator the restoration comparison uses: the bundled StyleGAN2, trained on the Google training code points, then on both styles'.</summary>
     public const string EmojiRestorationGenerator = "stylegan2-emoji";
 
     /// <summary>The mGANprior composition layer of the emoji restoration comparison (bench/README.md: layer 2 reconstructs more than layer 1).</summary>
@@ -149,8 +149,8 @@ public sealed class InversionDemoSection : IDemoSection
         var others = DataLoader.LoadAll(DatasetResolver.Resolve("bundled:emoji:google:train+bundled:emoji:twitter:train", resolve), demo.Device); // [M, 3, H, W]
         var table = CompareRestorations(report, g, phi, truth, others, EmojiTasks, options, new MultiCodeOptions(Codes, Layer: EmojiRestorationLayer),
             singleCode: false, stemPrefix: "emoji-");
-        report.Paragraph($"Held-out Twitter emoji restored with the bundled `{EmojiRestorationGenerator}` (trained on both styles' training code points, " +
-                         $"never these): PSNR dB / SSIM to the truth over the {Images} images above, {Steps} steps only. The baselines (colorization's mean colour, " +
+        report.Paragraph($"Held-out Twitter emoji restored with the bundled `{EmojiRestorationGenerator}` (trained on the training code points of the Google style, " +
+                         $"then of both styles; never these): PSNR dB / SSIM to the truth over the {Images} images above, {Steps} steps only. The baselines (colorization's mean colour, " +
                          "denoising's blur width) are fitted on the bundled training samples of both styles. A colour guess that is wrong costs more PSNR " +
                          "than none, so the gray input itself is a hard baseline for colorization.")
             .Table(new[] { "task", "degraded input", "classical baseline", $"GAN mGANprior N = {Codes}, layer {EmojiRestorationLayer}", "best PSNR" }, table);
