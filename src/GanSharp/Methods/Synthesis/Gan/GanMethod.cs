@@ -171,10 +171,6 @@ public sealed class GanMethod : ITrainingMethod, INumericsCanary, IResumableMeth
         return scalars;
     }
 
-    /// <summary>
-    /// Fakes for a training step, every random draw from the step's stream (so resume is exact). Style generators get
-    /// style mixing regularisation and, on generator steps, the tracked mean latent update.
-    /// </summary>
     /// <summary>D's scores <c>[N]</c> of images seen through the differentiable augmentation (when one is set).</summary>
     Tensor Score(Tensor images, StepContext ctx) =>
         o.Augment == Nn.DiffAugmentPolicy.None ? d.Score(images) : d.Score(Nn.DiffAugment.Apply(images, o.Augment, ctx.Rng, AugmentProbability));
@@ -187,9 +183,6 @@ public sealed class GanMethod : ITrainingMethod, INumericsCanary, IResumableMeth
 
     /// <summary>The name of the checkpoint extra that holds the path length regulariser's running mean.</summary>
     public const string PathLengthStateName = "path_length";
-
-    /// <summary>The path length regulariser's running mean a (NaN when it is off).</summary>
-    public double PathLengthMean => pathLength?.Mean ?? double.NaN;
 
     /// <inheritdoc />
     public IReadOnlyDictionary<string, object> SaveState()
@@ -216,20 +209,25 @@ public sealed class GanMethod : ITrainingMethod, INumericsCanary, IResumableMeth
     /// </summary>
     Tensor PathLengthPenalty(long m, StepContext ctx)
     {
-        var sg = (IStyleGenerator)g;
-        var ws = sg.MixStyles(sg.SampleLatents(m, ctx.Rng, device), sg.SampleLatents(m, ctx.Rng, device), sg.MixingProbability, ctx.Rng); // [m, K, S]
-        var images = sg.Synthesize(ws, sg.MakeNoise(m, ctx.Rng, device));                                                               // [m, C, H, W]
+        var (images, ws) = StyleFakes((IStyleGenerator)g, m, ctx, trackMean: false); // [m, C, H, W], [m, K, S]
         return pathLength!.Penalty(images, ws, PathLengthRegularizer.Direction(images.shape, images.dtype, device, ctx.Rng));
     }
 
-    Tensor Fakes(long n, StepContext ctx, bool trackMean = false)
+    /// <summary>
+    /// Fakes for a training step, every random draw from the step's stream (so resume is exact). Style generators get
+    /// style mixing regularisation and, on generator steps, the tracked mean latent update.
+    /// </summary>
+    Tensor Fakes(long n, StepContext ctx, bool trackMean = false) =>
+        g is IStyleGenerator sg ? StyleFakes(sg, n, ctx, trackMean).Images : g.Generate(g.SampleLatents(n, ctx.Rng, device));
+
+    /// <summary>Style-mixed fakes and the w+ <c>[N, K, S]</c> that made them: z1, z2, the crossover and the noise, in that order from the step's stream.</summary>
+    (Tensor Images, Tensor Styles) StyleFakes(IStyleGenerator sg, long n, StepContext ctx, bool trackMean)
     {
-        if (g is not IStyleGenerator sg) return g.Generate(g.SampleLatents(n, ctx.Rng, device));
         var z1 = sg.SampleLatents(n, ctx.Rng, device);
         var z2 = sg.SampleLatents(n, ctx.Rng, device);
         var ws = sg.MixStyles(z1, z2, sg.MixingProbability, ctx.Rng); // [N, K, S]
         if (trackMean) sg.UpdateMeanLatent(ws);
-        return sg.Synthesize(ws, sg.MakeNoise(n, ctx.Rng, device));
+        return (sg.Synthesize(ws, sg.MakeNoise(n, ctx.Rng, device)), ws);
     }
 
     /// <inheritdoc />
