@@ -33,8 +33,6 @@ public static class DatasetResolver
     /// <summary>Accepted forms, for help texts.</summary>
     public const string Forms = DatasetSpec.Forms + ", bundled:fashion-mnist[:CLASS], bundled:emoji:google|twitter[:train|heldout], SPEC+SPEC (one set of both)";
 
-    static readonly string[] KindPrefixes = { "fashion-mnist", "fashionmnist", "fmnist", "folder:", "emoji", "photos", BundledPrefix };
-
     /// <summary>
     /// The parts of a combined spec <c>SPEC+SPEC[+…]</c>, or null when <paramref name="text"/> names one dataset. Text is
     /// split at a <c>+</c> only when every part starts with a dataset kind, so a folder path that contains <c>+</c> stays whole.
@@ -44,7 +42,7 @@ public static class DatasetResolver
         ArgumentNullException.ThrowIfNull(text);
         if (!text.Contains('+')) return null;
         var parts = text.Split('+', StringSplitOptions.TrimEntries);
-        return parts.All(p => KindPrefixes.Any(k => p.StartsWith(k, StringComparison.OrdinalIgnoreCase))) ? parts : null;
+        return parts.All(p => DatasetSpec.StartsWithKind(p.StartsWith(BundledPrefix, StringComparison.OrdinalIgnoreCase) ? p[BundledPrefix.Length..] : p)) ? parts : null;
     }
 
     /// <summary>Whether <paramref name="text"/> names installed or cached data (one spec or a combination; no <c>bundled:</c> part).</summary>

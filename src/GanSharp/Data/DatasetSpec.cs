@@ -40,17 +40,29 @@ public sealed record DatasetSpec(DatasetKind Kind, string? Argument = null, Data
         int colon = s.IndexOf(':');
         string kindText = (colon < 0 ? s : s[..colon]).ToLowerInvariant();
         string? rest = colon < 0 ? null : s[(colon + 1)..];
-        DatasetSpec spec = kindText switch
-        {
-            "fashion-mnist" or "fashionmnist" or "fmnist" => ParseFashionMnist(text, rest),
-            "folder" => new DatasetSpec(DatasetKind.Folder, rest),   // the whole rest is the path (it may contain ':')
-            "emoji" => ParseEmoji(text, rest),
-            "photos" when rest is null => new DatasetSpec(DatasetKind.Photos),
-            "photos" => throw Error(text, "photos takes no argument"),
-            _ => throw Error(text, $"unknown dataset kind '{kindText}'"),
-        };
+        var spec = Parsers.TryGetValue(kindText, out var parse) ? parse(text, rest) : throw Error(text, $"unknown dataset kind '{kindText}'");
         try { return spec.Validate(); }
         catch (GanSharpException e) { throw Error(text, e.Message); }
+    }
+
+    /// <summary>The parser of each kind name (the text before the first ':'), given the whole text and the rest after the colon.</summary>
+    static readonly Dictionary<string, Func<string, string?, DatasetSpec>> Parsers = new(StringComparer.Ordinal)
+    {
+        ["fashion-mnist"] = ParseFashionMnist,
+        ["fashionmnist"] = ParseFashionMnist,
+        ["fmnist"] = ParseFashionMnist,
+        ["folder"] = (_, rest) => new DatasetSpec(DatasetKind.Folder, rest),   // the whole rest is the path (it may contain ':')
+        ["emoji"] = ParseEmoji,
+        ["photos"] = (text, rest) => rest is null ? new DatasetSpec(DatasetKind.Photos) : throw Error(text, "photos takes no argument"),
+    };
+
+    /// <summary>Whether <paramref name="text"/> starts with a dataset kind this parser knows (its text before the first ':').</summary>
+    public static bool StartsWithKind(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        string s = text.Trim();
+        int colon = s.IndexOf(':');
+        return Parsers.ContainsKey((colon < 0 ? s : s[..colon]).ToLowerInvariant());
     }
 
     /// <summary>Parses <paramref name="text"/>, returning false (and an error message) instead of throwing.</summary>
