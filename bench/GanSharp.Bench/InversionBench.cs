@@ -37,7 +37,7 @@ public static class InversionBench
     /// generators), <c>--methods single,mganprior</c> (empty: the degraded input and classical baseline only),
     /// <c>--baseline-data SPEC</c> (the training images the colorize and denoise baselines are fitted on; default: the
     /// training split of <c>--data</c>, e.g. fashion-mnist:train, emoji:twitter:train), <c>--chroma pixel|global</c> (the
-    /// colorize baseline's mean colour per pixel position or one for the image), <c>--restore-codes N</c>, <c>--restore-layer L</c>, <c>--threads T</c>
+    /// colorize baseline's mean colour per pixel position or one for the image), <c>--restore-codes N</c>, <c>--restore-layer L</c>, <c>--restarts K</c> (GAN rows: the mean of K restorations from different starts), <c>--threads T</c>
     /// (0 = libtorch default), <c>--assets PATH</c> (./assets).
     /// </summary>
     public static int Run(string[] args)
@@ -107,6 +107,8 @@ public static class InversionBench
             var multi = new MultiCodeOptions(Int("--restore-codes", multiDefaults.Codes), Int("--restore-layer", multiDefaults.ResolveLayer(g)));
             var methods = List("--methods", "single,mganprior").Select(PriorMethods.Parse).ToArray();
             var tasks = List("--tasks", "inpaint,sr2,sr4,denoise,colorize");
+            int restarts = Int("--restarts", 1);
+            string averaged = restarts > 1 ? $", mean of {restarts} restarts" : "";
             var ops = tasks.Where(t => t != "colorize" || g.Output.Channels == 3).Select(t => Task(t, g.Output)).ToList();
             string baselineData = Arg("--baseline-data", TrainingCounterpart(Arg("--data", "fashion-mnist:test")) ?? "");
             Tensor? training = null;
@@ -140,11 +142,18 @@ public static class InversionBench
                 foreach (var method in methods)
                 {
                     sw.Restart();
-                    var r = GanRestoration.Restore(g, observed, op, method, options, multi, phi);
+                    var r = GanRestoration.Restore(g, observed, op, method, options, multi, phi, restarts: restarts);
                     double seconds = sw.Elapsed.TotalSeconds;
-                    QualityRow(name, method == PriorMethod.Single ? "single code" : $"mGANprior N {multi.Codes}, ℓ {multi.ResolveLayer(g)}", r.Restored.clamp(-1, 1),
+                    QualityRow(name, (method == PriorMethod.Single ? "single code" : $"mGANprior N {multi.Codes}, ℓ {multi.ResolveLayer(g)}") + averaged, r.Restored.clamp(-1, 1),
                         string.Create(CultureInfo.InvariantCulture, $"{ImageQuality.MeanPsnr(r.Generated.clamp(-1, 1), truth):0.00}"),
                         string.Create(CultureInfo.InvariantCulture, $"{seconds / images:0.00}"));
+                    if (op is GrayscaleDegradation && Environment.GetEnvironmentVariable("ORACLE") == "1")
+                    {
+                        var ct = truth - ColorOps.RgbToGray(truth); var rc = r.Restored.clamp(-1, 1); var ch = rc - ColorOps.RgbToGray(rc);
+                        double a = (ct * ch).sum().item<float>() / (ch * ch).sum().item<float>();
+                        foreach (var aa in new[] { a, 0.25, 0.5, 0.75 })
+                            QualityRow(name, $"oracle alpha {aa:0.00}", ClassicalRestoration.Colorize(observed, ch * aa), "–", "–");
+                    }
                 }
             }
             Console.WriteLine();

@@ -36,7 +36,13 @@ public static class RestoreCommand
                           $"a dataset spec ({DatasetResolver.Forms}), none for no baseline, or auto: the generator's training data when its checkpoint names a dataset spec",
             DefaultValueFactory = _ => "auto",
         };
-        foreach (var opt in new Option[] { task, image, mask, scale, sigma, observed, baselineData }) cmd.Options.Add(opt);
+        var restarts = new Option<int>("--restarts")
+        {
+            Description = "Restorations from different random starts (seeds --seed, --seed + 1, …) averaged: an estimate of the posterior mean, which " +
+                          "tones down the guesses they disagree on (colorization's colours); costs that many times the time",
+            DefaultValueFactory = _ => 1,
+        };
+        foreach (var opt in new Option[] { task, image, mask, scale, sigma, observed, baselineData, restarts }) cmd.Options.Add(opt);
         // mGANprior by default: one DCGAN code reconstructs held-out Fashion-MNIST at about 20 dB, below the 21.7 dB of the
         // σ = 0.2 noisy input, so a single code cannot denoise it; 10 codes reach 24 dB (bench inversion, bench/README.md).
         var o = InversionCliOptions.AddTo(cmd, defaultMethod: "mganprior");
@@ -57,6 +63,7 @@ public static class RestoreCommand
             }
             if (parse.GetValue(observed) && t == RestorationTask.Inpaint && maskTensor is null)
                 throw new GanSharpException("--observed inpainting needs --mask (which pixels of the inputs are known)");
+            if (parse.GetValue(restarts) < 1) throw new GanSharpException($"--restarts {parse.GetValue(restarts)}: must be 1 or more");
             var degradation = Degradations.Create(t, g.Output, maskTensor, parse.GetValue(scale), parse.GetValue(sigma));
             bool synthesise = !parse.GetValue(observed);
             var readShape = synthesise ? g.Output : degradation.ObservedShape(g.Output);
@@ -69,7 +76,7 @@ public static class RestoreCommand
             using var rng = new Generator(parse.GetValue(o.Seed));
             var y = synthesise ? degradation.Observe(inputs, rng) : inputs; // [N, C', H', W']
             var result = GanRestoration.Restore(g, y.to(device), degradation, method, options, multi, phi, null,
-                InversionCliOptions.Lines(ctx.Output, "restore"), cancel);
+                InversionCliOptions.Lines(ctx.Output, "restore"), cancel, parse.GetValue(restarts));
             var restored = result.Restored.cpu().clamp(-1, 1);
             var outDir = parse.GetValue(o.Output)!;
             InversionCliOptions.WriteEach(restored, names, Path.Combine(outDir, "restored"));
@@ -91,13 +98,14 @@ public static class RestoreCommand
                 if (synthesise) captions.Add(names[i]);
             }
             var comparison = Path.Combine(outDir, $"comparison{shard.Suffix}.png");
-            string header = (synthesise ? "degraded" : "input") + (classical is null ? "" : $" | {baseline!.Name}") + $" | {method.Name()}" + (synthesise ? " | truth (PSNR)" : "");
+            string methodName = method.Name() + (parse.GetValue(restarts) > 1 ? $" (mean of {parse.GetValue(restarts)})" : "");
+            string header = (synthesise ? "degraded" : "input") + (classical is null ? "" : $" | {baseline!.Name}") + $" | {methodName}" + (synthesise ? " | truth (PSNR)" : "");
             SampleGrid.WritePng(stack(columns.ToArray(), 1).flatten(0, 1), comparison, new GridOptions(Columns: columns.Count, Scale: InversionCliOptions.GridScale(g.Output),
                 Captions: captions, Title: $"{degradation.Name}: {header}"));
             if (baseline is not null) ctx.Output.WriteLine($"classical baseline: {baseline.Description}");
             if (synthesise)
                 ctx.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{degradation.Name}: mean PSNR to truth {ImageQuality.MeanPsnr(restored, inputs):0.00} dB restored ({method.Name()})") +
+                    $"{degradation.Name}: mean PSNR to truth {ImageQuality.MeanPsnr(restored, inputs):0.00} dB restored ({methodName})") +
                     (classical is null ? "" : string.Create(CultureInfo.InvariantCulture, $" vs {ImageQuality.MeanPsnr(classical, inputs):0.00} dB classical ({baseline!.Name})")) +
                     string.Create(CultureInfo.InvariantCulture, $" vs {ImageQuality.MeanPsnr(shown, inputs):0.00} dB degraded"));
             ctx.Output.WriteLine($"wrote {Path.Combine(outDir, "restored")}/, " + (classical is null ? "" : $"{Path.Combine(outDir, "baseline")}/, ") + comparison);

@@ -144,10 +144,11 @@ public class InversionCommandTests
         using var dir = new ScratchFolder("restore");
         WriteFashionPngs(dir.Combine("in"), 2);
         var (code, output, err) = await CliTests.Run("restore", "--task", "inpaint", "--image", dir.Combine("in"), "--generator", Generator,
-            "--space", "z", "--steps", "5", "-o", dir.Combine("out"), "--threads", "1", "--assets", DataCommandTests.Assets);
+            "--space", "z", "--steps", "5", "--restarts", "2", "-o", dir.Combine("out"), "--threads", "1", "--assets", DataCommandTests.Assets);
         Assert.True(code == 0, err + output);
         Assert.True(File.Exists(dir.Combine("out", "restored", "img1.png")));
         Assert.Contains("mean PSNR to truth", output);
+        Assert.Contains("restored (mganprior (mean of 2))", output);
         Assert.Contains("classical (harmonic)", output);
         // The harmonic baseline keeps the known pixels and fills the hole smoothly, written next to the GAN's restoration.
         var truth = ImageReader.ReadTensor(dir.Combine("in", "img1.png"), new ImageReadOptions(ImageMode.Gray));      // [1, 28, 28]
@@ -206,5 +207,9 @@ public class InversionCommandTests
         (code, _, err) = await CliTests.Run("restore", "--task", "sr", "--image", dir.Combine("in"), "--generator", Generator, "--method", "mganprior", "--layer", "9", "-o", dir.Combine("out"));
         Assert.Equal(1, code);
         Assert.Contains("--layer 9", err);
+        (code, _, err) = await CliTests.Run("restore", "--task", "sr", "--image", dir.Combine("in"), "--generator", Generator, "--restarts", "0", "-o", dir.Combine("out"));
+        Assert.Equal(1, code);
+        Assert.Contains("--restarts 0", err);
+        Assert.False(Directory.Exists(dir.Combine("out")), "nothing written");
     }
 }

@@ -70,7 +70,7 @@ public sealed class ClassicalBaseline
                 var chroma = ClassicalRestoration.MeanChroma(training!, perPixelChroma).DetachFromDisposeScope(); // [1, 3, H, W] or [1, 3, 1, 1], lives as long as the baseline
                 return new ClassicalBaseline(perPixelChroma ? "mean colour" : "global mean colour",
                     $"observed luma plus the {(perPixelChroma ? "per-pixel" : "global")} mean chroma of {training!.shape[0]} training images",
-                    y => ClassicalRestoration.MeanColour(y, chroma));
+                    y => ClassicalRestoration.Colorize(y, chroma));
             }
             case DenoiseDegradation denoise:
             {

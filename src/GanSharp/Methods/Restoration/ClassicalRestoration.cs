@@ -101,15 +101,16 @@ public static class ClassicalRestoration
     /// to stay inside (the luma is unchanged by that).
     /// </summary>
     /// <param name="gray">The observed luma in [-1, 1]. // [N, 1, H, W]</param>
-    /// <param name="chroma">// [1, 3, H, W] or [1, 3, 1, 1]</param>
+    /// <param name="chroma">One colour offset for all images, <c>[1, 3, H, W]</c> or <c>[1, 3, 1, 1]</c>, or one per image,
+    /// <c>[N, 3, H, W]</c> (e.g. a GAN's colours, whose own luma is removed here). // [1|N, 3, H|1, W|1]</param>
     /// <returns>// [N, 3, H, W] in [-1, 1], with <c>ColorOps.RgbToGray(result) == gray</c></returns>
-    public static Tensor MeanColour(Tensor gray, Tensor chroma)
+    public static Tensor Colorize(Tensor gray, Tensor chroma)
     {
         CheckImages(gray, nameof(gray));
         ArgumentNullException.ThrowIfNull(chroma);
         if (gray.shape[1] != 1) throw new GanSharpException($"mean-colour colorization needs gray observations; these have {gray.shape[1]} channels");
-        if (chroma.dim() != 4 || chroma.shape[0] != 1 || chroma.shape[1] != 3)
-            throw new GanSharpException($"chroma must be [1, 3, H, W] or [1, 3, 1, 1], got [{string.Join(", ", chroma.shape)}]");
+        if (chroma.dim() != 4 || (chroma.shape[0] != 1 && chroma.shape[0] != gray.shape[0]) || chroma.shape[1] != 3)
+            throw new GanSharpException($"chroma must be [1, 3, H, W], [1, 3, 1, 1] or [{gray.shape[0]}, 3, H, W] for {gray.shape[0]} gray images, got [{string.Join(", ", chroma.shape)}]");
         if ((chroma.shape[2], chroma.shape[3]) != (1, 1) && (chroma.shape[2], chroma.shape[3]) != (gray.shape[2], gray.shape[3]))
             throw new GanSharpException($"the mean chroma is {chroma.shape[3]}x{chroma.shape[2]} but the gray images are {gray.shape[3]}x{gray.shape[2]}",
                 "compute it on training images of the restored images' size");

@@ -38,8 +38,9 @@ public sealed class GrayscaleDegradation : IDegradation
 
     /// <inheritdoc />
     /// <remarks>
-    /// Keeps the restored colours and replaces their luma by the observed one: the same offset is added to R, G and B,
-    /// which shifts the luma by exactly that offset because the luma weights sum to 1.
+    /// The observed luma with the restoration's chroma (its colour minus its own luma,
+    /// <see cref="ClassicalRestoration.Colorize"/>): where that colour would leave [-1, 1] the chroma is scaled towards
+    /// gray just enough to stay inside, so the luma of the result is the observation exactly even after clamping.
     /// </remarks>
-    public Tensor Consistent(Tensor restored, Tensor observation) => restored + (observation - Apply(restored)); // [N, 3, H, W]
+    public Tensor Consistent(Tensor restored, Tensor observation) => ClassicalRestoration.Colorize(observation, restored); // [N, 3, H, W]
 }

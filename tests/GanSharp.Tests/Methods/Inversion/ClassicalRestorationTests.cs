@@ -60,7 +60,7 @@ public class ClassicalRestorationTests
     }
 
     [Fact]
-    public void MeanColourKeepsTheLuminanceExactlyAndStaysInRange()
+    public void ColorizeKeepsTheLuminanceExactlyAndStaysInRange()
     {
         using var scope = NewDisposeScope();
         var training = InversionTestModels.Images(1, 16, 3, 8) * 0.5 + tensor(new float[] { 0.4f, -0.2f, -0.5f }).reshape(1, 3, 1, 1); // an orange-ish set
@@ -70,7 +70,7 @@ public class ClassicalRestorationTests
         var gray = ColorOps.RgbToGray(InversionTestModels.Images(2, 4, 3, 8)); // [4, 1, 8, 8]
         gray[0, 0, 0, 0] = tensor(1f);  // white and black pixels leave no room for colour
         gray[0, 0, 0, 1] = tensor(-1f);
-        var coloured = ClassicalRestoration.MeanColour(gray, chroma);
+        var coloured = ClassicalRestoration.Colorize(gray, chroma);
         Assert.Equal(new long[] { 4, 3, 8, 8 }, coloured.shape);
         Assert.True((ColorOps.RgbToGray(coloured) - gray).abs().max().item<float>() < 1e-6f, "the observed luma is kept");
         Assert.True(coloured.abs().max().item<float>() <= 1f + 1e-6f, "inside [-1, 1]");
@@ -80,9 +80,19 @@ public class ClassicalRestorationTests
         Assert.True(red > 0.3f, $"the training set's colour is added (R − B = {red})");
         var global = ClassicalRestoration.MeanChroma(training, perPixel: false);
         Assert.Equal(new long[] { 1, 3, 1, 1 }, global.shape);
-        Assert.True((ColorOps.RgbToGray(ClassicalRestoration.MeanColour(gray, global)) - gray).abs().max().item<float>() < 1e-6f);
+        Assert.True((ColorOps.RgbToGray(ClassicalRestoration.Colorize(gray, global)) - gray).abs().max().item<float>() < 1e-6f);
         Assert.Throws<GanSharpException>(() => ClassicalRestoration.MeanChroma(zeros(2, 1, 8, 8)));
-        Assert.Throws<GanSharpException>(() => ClassicalRestoration.MeanColour(gray, zeros(1, 3, 4, 4)));
+        Assert.Throws<GanSharpException>(() => ClassicalRestoration.Colorize(gray, zeros(1, 3, 4, 4)));
+        Assert.Throws<GanSharpException>(() => ClassicalRestoration.Colorize(gray, zeros(3, 3, 8, 8)));
+        // One colour per image: each image gets its own chroma, its luma removed.
+        var own = InversionTestModels.Images(5, 4, 3, 8) * 1.5; // saturated, partly outside [-1, 1]
+        var each = ClassicalRestoration.Colorize(gray, own);
+        Assert.True((ColorOps.RgbToGray(each) - gray).abs().max().item<float>() < 1e-6f, "per-image chroma keeps the luma");
+        Assert.True(each.abs().max().item<float>() <= 1f + 1e-6f);
+        var ownChroma = own - ColorOps.RgbToGray(own);
+        var gotChroma = each - gray;
+        var cosine = (ownChroma * gotChroma).sum().item<float>() / (ownChroma.norm().item<float>() * gotChroma.norm().item<float>());
+        Assert.True(cosine > 0.9f, $"the per-image colours are followed (cosine {cosine})");
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using GanSharp.Imaging;
 using GanSharp.Methods.Inversion;
 using GanSharp.Methods.Restoration;
 using GanSharp.Metrics;
@@ -74,5 +75,61 @@ public class RestorationTests
         Assert.Equal(truth.shape, result.Restored.shape);
         double naive = ImageQuality.MeanPsnr(op.Display(observed, g.Output), truth), restored = ImageQuality.MeanPsnr(result.Restored, truth);
         Assert.True(restored > naive, $"PSNR nearest {naive:0.0} → restored {restored:0.0} dB");
+    }
+
+    /// <summary>
+    /// Restarts: the result is the mean of independent restorations from seeds Seed, Seed + 1, …, the average of
+    /// colorizations keeps the observed luma, progress runs once from 0 to 1 over all restarts, and the average is closer
+    /// to the truth than the restarts are on average (the mean squared error of a mean is at most the mean of the errors).
+    /// </summary>
+    [Theory]
+    [InlineData(PriorMethod.Single)]
+    [InlineData(PriorMethod.MultiCode)]
+    public void RestartsAverageIndependentRestorationsAndKeepTheObservation(PriorMethod method)
+    {
+        using var scope = NewDisposeScope();
+        var g = InversionTestModels.Dcgan(81, channels: 3);
+        Tensor truth;
+        using (no_grad()) truth = g.Synthesize(randn(new long[] { 2, 8 }, generator: new Generator(82)));
+        var op = Degradations.Create(RestorationTask.Colorize, g.Output);
+        var observed = op.Observe(truth); // [2, 1, H, W]
+        var options = new InversionOptions(LatentSpace.Z, Steps: 15, LearningRate: 0.1, PerceptualWeight: 0, Seed: 3);
+        var multi = new MultiCodeOptions(Codes: 2, Layer: 0);
+        var fractions = new List<double>();
+        var averaged = GanRestoration.Restore(g, observed, op, method, options, multi,
+            progress: new GanSharp.Diagnostics.SyncProgress<InversionProgress>(p => fractions.Add(p.Fraction)), restarts: 3);
+        var each = Enumerable.Range(0, 3).Select(k => GanRestoration.Restore(g, observed, op, method, options with { Seed = 3 + (ulong)k }, multi)).ToList();
+        var mean = stack(each.Select(r => r.Restored).ToArray()).mean(new long[] { 0 });
+        Assert.True(allclose(averaged.Restored, mean, atol: 1e-6), "the mean of the restarts' restorations");
+        Assert.True(allclose(averaged.Generated, stack(each.Select(r => r.Generated).ToArray()).mean(new long[] { 0 }), atol: 1e-6));
+        Assert.False(allclose(each[0].Restored, each[1].Restored, atol: 1e-3), "restarts start from different codes");
+        Assert.True((ColorOps.RgbToGray(averaged.Restored) - observed).abs().max().item<float>() < 1e-5f, "the average keeps the observed luma");
+        Assert.Equal(3 * options.Steps, fractions.Count);
+        Assert.True(fractions.Zip(fractions.Skip(1)).All(f => f.Second > f.First), "progress rises over the restarts");
+        Assert.Equal(1.0, fractions[^1], 6);
+        double MeanSquaredError(Tensor x) => (x.clamp(-1, 1) - truth).square().mean().item<float>();
+        Assert.True(MeanSquaredError(averaged.Restored) <= each.Average(r => MeanSquaredError(r.Restored)) + 1e-7);
+        Assert.Throws<GanSharpException>(() => GanRestoration.Restore(g, observed, op, method, options, multi, restarts: 0));
+        Assert.Throws<GanSharpException>(() => GanRestoration.Restore(g, observed, op, method, options, multi, initialCodes: zeros(2, 8), restarts: 2));
+    }
+
+    /// <summary>
+    /// Colorization's consistency step keeps the observed luma exactly and stays in [-1, 1] even for a saturated guess
+    /// whose colours would leave the range once the luma is replaced (adding the luma error to R, G and B and clamping
+    /// afterwards would change the luma).
+    /// </summary>
+    [Fact]
+    public void ColorizationConsistencyKeepsTheLumaOfASaturatedGuess()
+    {
+        using var scope = NewDisposeScope();
+        var op = new GrayscaleDegradation();
+        var truth = InversionTestModels.Images(83, 3, 3, 8) * 0.9;
+        var guess = InversionTestModels.Images(84, 3, 3, 8) * 2;     // far outside [-1, 1]
+        var y = op.Observe(truth);
+        var consistent = op.Consistent(guess, y);
+        Assert.True(consistent.abs().max().item<float>() <= 1 + 1e-6f, "inside [-1, 1]");
+        Assert.True((op.Apply(consistent) - y).abs().max().item<float>() < 1e-5f, "A(x') = y");
+        var naive = (guess + (y - op.Apply(guess))).clamp(-1, 1);
+        Assert.True((op.Apply(naive) - y).abs().max().item<float>() > 0.1f, "the shift-and-clamp step it replaces loses the luma");
     }
 }
