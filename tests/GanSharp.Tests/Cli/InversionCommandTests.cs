@@ -207,6 +207,7 @@ public class InversionCommandTests
         var (code, output, err) = await CliTests.Run(common.Concat(new[] { "-o", dir.Combine("z") }).ToArray());
         Assert.True(code == 0, err + output);
         Assert.Contains("colorize: optimising in z", output);
+        Assert.Contains("(mean of 8)", output);
         var restored = ImageReader.ReadTensor(dir.Combine("z", "restored", "a.png"), new ImageReadOptions(ImageMode.Rgb)); // [3, 32, 32]
         Assert.Equal(new long[] { 3, 32, 32 }, restored.shape);
         (code, output, err) = await CliTests.Run(common.Concat(new[] { "--space", "w", "-o", dir.Combine("w") }).ToArray());
