@@ -303,7 +303,7 @@ sealed class StudioApi(StudioOptions options, StudioSessions sessions, StudioJob
     /// <summary>
     /// Restoration with the GAN prior, as <c>gansharp restore</c> does it, of the current result, committed (undoable):
     /// <c>inpaint</c> fills the painted region (the image is inverted from its pixels outside it, which are kept),
-    /// <c>colorize</c> re-colours the image from its gray levels (which are kept), <c>denoise</c> replaces it by the
+    /// <c>colorize</c> re-colours the image from its gray levels (which are kept; one code in z, one restart), <c>denoise</c> replaces it by the
     /// generator's closest image.
     /// </summary>
     public async Task RestoreAsync(HttpContext context, string task)
@@ -324,7 +324,9 @@ sealed class StudioApi(StudioOptions options, StudioSessions sessions, StudioJob
             };
             var observed = degradation.Apply(current); // the current result as the degraded observation (denoise: itself)
             var r = GanRestoration.Restore(options.Generator, observed, degradation, PriorMethod.Single,
-                new InversionOptions(Space: LatentSpace.WPlus, Steps: p.InvertSteps, PerceptualWeight: p.PerceptualWeight, Seed: p.Seed),
+                // Colorization in z (GrayscaleDegradation.PreferredSpace), one restart to stay interactive (gansharp restore averages 8).
+                new InversionOptions(Space: task == "colorize" ? GrayscaleDegradation.PreferredSpace : LatentSpace.WPlus, Steps: p.InvertSteps,
+                    PerceptualWeight: p.PerceptualWeight, Seed: p.Seed),
                 perceptual: options.Perceptual, cancel: c);
             return r.Restored.clamp(-1, 1).MoveToOuterDisposeScope();
         });

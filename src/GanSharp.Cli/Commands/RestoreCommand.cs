@@ -39,7 +39,7 @@ public static class RestoreCommand
         var restarts = new Option<int?>("--restarts")
         {
             Description = "Restorations from different random starts (seeds --seed, --seed + 1, …) averaged: an estimate of the posterior mean, which " +
-                          $"tones down the guesses they disagree on (colorization's colours); costs that many times the time. Default: {ColorizeRestarts} for colorize, else 1",
+                          $"tones down the guesses they disagree on (colorization's colours); costs that many times the time. Default: {GrayscaleDegradation.DefaultRestarts} for colorize, else 1",
         };
         foreach (var opt in new Option[] { task, image, mask, scale, sigma, observed, baselineData, restarts }) cmd.Options.Add(opt);
         // mGANprior by default: one DCGAN code reconstructs held-out Fashion-MNIST at about 20 dB, below the 21.7 dB of the
@@ -54,12 +54,10 @@ public static class RestoreCommand
             var checkpoint = GanCheckpoint.Open(parse.GetValue(o.Generator)!);
             var g = checkpoint.LoadGenerator(device);
             var (method, options, multi) = o.Read(parse, g);
-            if (t == RestorationTask.Colorize && parse.GetResult(o.Space) is not { Implicit: false } && options.Space != LatentSpace.Z)
+            if (t == RestorationTask.Colorize && parse.GetResult(o.Space) is not { Implicit: false } && options.Space != GrayscaleDegradation.PreferredSpace)
             {
-                // Measured on 48 held-out Twitter emoji (bench/README.md): a code in z keeps colours typical of the
-                // training set, one in w reaches saturated colours the gray input does not support (16.3 against 14.3 dB).
-                options = options with { Space = LatentSpace.Z };
-                ctx.Output.WriteLine("colorize: optimising in z (colorization's default; pass --space to choose)");
+                options = options with { Space = GrayscaleDegradation.PreferredSpace };
+                ctx.Output.WriteLine($"colorize: optimising in {GrayscaleDegradation.PreferredSpace.Name()} (colorization's default; pass --space to choose)");
             }
             Tensor? maskTensor = null;
             if (parse.GetValue(mask) is { } maskPath)
@@ -70,7 +68,7 @@ public static class RestoreCommand
             }
             if (parse.GetValue(observed) && t == RestorationTask.Inpaint && maskTensor is null)
                 throw new GanSharpException("--observed inpainting needs --mask (which pixels of the inputs are known)");
-            int k = parse.GetValue(restarts) ?? (t == RestorationTask.Colorize ? ColorizeRestarts : 1);
+            int k = parse.GetValue(restarts) ?? (t == RestorationTask.Colorize ? GrayscaleDegradation.DefaultRestarts : 1);
             if (k < 1) throw new GanSharpException($"--restarts {k}: must be 1 or more");
             var degradation = Degradations.Create(t, g.Output, maskTensor, parse.GetValue(scale), parse.GetValue(sigma));
             bool synthesise = !parse.GetValue(observed);
@@ -121,12 +119,6 @@ public static class RestoreCommand
         });
         return cmd;
     }
-
-    /// <summary>
-    /// Colorization's default number of restarts: on 48 held-out Twitter emoji (single code in z) the mean of 1, 3 and 8
-    /// restorations scored 16.3, 16.7 and 17.6 dB against the gray input's 17.3 (bench/README.md).
-    /// </summary>
-    const int ColorizeRestarts = 8;
 
     /// <summary>Training images the colorize and denoise baselines are fitted on, at most (spread over the set).</summary>
     const int BaselineTrainingImages = 2048;

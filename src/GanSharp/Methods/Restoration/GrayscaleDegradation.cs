@@ -11,6 +11,19 @@ namespace GanSharp.Methods.Restoration;
 /// </summary>
 public sealed class GrayscaleDegradation : IDegradation
 {
+    /// <summary>
+    /// The latent space colorization is best optimised in: on 48 held-out Twitter emoji through the bundled StyleGAN2, a
+    /// single code in z restored 16.3 dB where one in w gave 14.3 (on 8 of them, w+ 11.8 against w 12.6; a code in z stays near the typical
+    /// colours of the training set; one in w or w+ reaches saturated colours the gray levels do not support).
+    /// </summary>
+    public const LatentSpace PreferredSpace = LatentSpace.Z;
+
+    /// <summary>
+    /// Restarts averaged by default (<see cref="GanRestoration.Restore"/>): the mean of 1, 3 and 8 restorations in z scored
+    /// 16.3, 16.7 and 17.6 dB on those 48 emoji, against the gray input's 17.3.
+    /// </summary>
+    public const int DefaultRestarts = 8;
+
     /// <inheritdoc />
     public string Name => "colorize";
 
