@@ -115,6 +115,9 @@ public sealed class Trainer
             run.Stats.MarkResume(step, resumeFrom);
             Log.Info($"resumed {method.Name} from {resumeFrom} at step {step}");
             progress?.Report(new TrainingProgress(step, options.Steps, 0, new Dictionary<string, double>(), $"resumed at step {step}"));
+            // A run trained past its recorded total with a larger --steps is resumed with the recorded total unless --steps is given again.
+            if (step >= options.Steps)
+                Log.Warn($"the checkpoint is at step {step}, at or past this run's {options.Steps} steps: nothing to train (pass --steps N, N > {step}, to train on)");
         }
 
         var scalars = (IReadOnlyDictionary<string, double>)new Dictionary<string, double>();

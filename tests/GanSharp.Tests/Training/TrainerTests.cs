@@ -104,6 +104,26 @@ public class TrainerTests
         Assert.Contains(resumedStats, s => s.Event == StatsLog.ResumeEvent);
     }
 
+    /// <summary>
+    /// A checkpoint at or past the run's total (trained on with a larger --steps, then resumed without it) trains nothing
+    /// and says how to go on, instead of "finishing" silently.
+    /// </summary>
+    [Fact]
+    public void ResumingPastTheTotalSaysSoAndTrainsNothing()
+    {
+        using var dir = new ScratchFolder("trainer");
+        var (longer, _) = Train(dir.Path, new ToyGan(12), Opts(5));
+        var lines = new List<string>();
+        var previous = GanSharp.Diagnostics.Log.SetSink(l => { lock (lines) lines.Add(l); });
+        try
+        {
+            var (again, _) = Train(dir.Path, new ToyGan(12), Opts(3), resume: longer.LastCheckpoint, run: RunFolder.Open(longer.RunFolder, tensorBoard: false));
+            Assert.Equal(5, again.Step);
+            Assert.Contains(lines, l => l.Contains("warning: the checkpoint is at step 5, at or past this run's 3 steps") && l.Contains("--steps"));
+        }
+        finally { GanSharp.Diagnostics.Log.SetSink(previous); }
+    }
+
     [Fact]
     public void NanGuardStopsWithTheStepAndScalar()
     {
