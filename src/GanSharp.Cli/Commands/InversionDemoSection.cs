@@ -154,7 +154,7 @@ public sealed class InversionDemoSection : IDemoSection
                          "denoising's blur width) are fitted on the bundled training samples of both styles. A colour guess that is wrong costs more PSNR " +
                          "than none, so the gray input itself is a hard baseline for colorization: averaging restarts tones down the colours they disagree on.")
             .Table(new[] { "task", "degraded input", "classical baseline",
-                $"GAN: mGANprior N = {Codes}, layer {EmojiRestorationLayer} (colorization: one code in z, mean of {GrayscaleDegradation.DefaultRestarts} restarts)", "best PSNR" }, table);
+                $"GAN: mGANprior N = {Codes}, layer {EmojiRestorationLayer} (inpainting: mean of {Degradations.DefaultRestarts(RestorationTask.Inpaint)} restarts; colorization: one code in z, mean of {Degradations.DefaultRestarts(RestorationTask.Colorize)})", "best PSNR" }, table);
     }
 
     /// <summary>
@@ -173,18 +173,20 @@ public sealed class InversionDemoSection : IDemoSection
             var shown = op.Display(observed, g.Output);
             var baseline = ClassicalBaseline.For(op, others, new Generator(1));
             var classical = baseline.Restore(observed);
-            var oneCode = singleCode ? GanRestoration.Restore(g, observed, op, PriorMethod.Single, options, null, phi).Restored : null;
-            // Colorization as `gansharp restore` does it: one code in z, the mean of several restarts; the other tasks with mGANprior.
+            // As `gansharp restore` does it: the task's default restarts; colorization with one code in z, the other tasks with mGANprior.
+            int restarts = Degradations.DefaultRestarts(task);
+            string averaged = restarts > 1 ? $", mean of {restarts} restarts" : "";
+            var oneCode = singleCode ? GanRestoration.Restore(g, observed, op, PriorMethod.Single, options, null, phi, restarts: restarts).Restored : null;
             bool colorize = op is GrayscaleDegradation;
             var prior = colorize
                 ? GanRestoration.Restore(g, observed, op, PriorMethod.Single, options with { Space = GrayscaleDegradation.PreferredSpace }, null, phi,
-                    restarts: GrayscaleDegradation.DefaultRestarts).Restored
-                : GanRestoration.Restore(g, observed, op, PriorMethod.MultiCode, options, multi, phi).Restored;
-            string priorName = colorize ? $"GAN single code in z, mean of {GrayscaleDegradation.DefaultRestarts} restarts" : $"GAN mGANprior N = {Codes}, layer {multi.Layer}";
+                    restarts: restarts).Restored
+                : GanRestoration.Restore(g, observed, op, PriorMethod.MultiCode, options, multi, phi, restarts: restarts).Restored;
+            string priorName = (colorize ? "GAN single code in z" : $"GAN mGANprior N = {Codes}, layer {multi.Layer}") + averaged;
             var rows = oneCode is null ? new[] { shown, classical, prior, truth } : new[] { shown, classical, oneCode, prior, truth };
             Add(report, stemPrefix + op.Name, g, rows,
                 $"{label}, {Steps} steps only (a rough preview of the GAN). Rows: degraded input (PSNR {Psnr(shown, truth)}); classical baseline, {baseline.Name} " +
-                $"(PSNR {Psnr(classical, truth)}); " + (oneCode is null ? "" : $"GAN single code (PSNR {Psnr(oneCode, truth)}); ") +
+                $"(PSNR {Psnr(classical, truth)}); " + (oneCode is null ? "" : $"GAN single code{averaged} (PSNR {Psnr(oneCode, truth)}); ") +
                 $"{priorName} (PSNR {Psnr(prior, truth)}); truth");
             var candidates = new List<(Tensor, string)> { (shown, "degraded"), (classical, $"classical ({baseline.Name})") };
             if (oneCode is not null) candidates.Add((oneCode, "single code"));
