@@ -34,7 +34,8 @@ public static class GanRestoration
     /// <param name="progress">Told after every step.</param>
     /// <param name="cancel">Checked before every step.</param>
     /// <param name="restarts">
-    /// Independent restorations from different random starts (seeds <c>Seed</c>, <c>Seed + 1</c>, …) whose consistent
+    /// Independent restorations from different starts (seeds <c>Seed</c>, <c>Seed + 1</c>, …; a single code in w or w+,
+    /// which starts at w̄, starts the later restarts from random codes <see cref="LatentCodes.RandomStart"/>) whose consistent
     /// results are averaged: an estimate of the posterior mean, which for a task the observation leaves ambiguous
     /// (colorization's chroma) shrinks the guesses the restarts disagree on instead of committing to one. The average of
     /// consistent images stays consistent for inpainting, super-resolution and colorization (their consistency steps are
@@ -55,11 +56,20 @@ public static class GanRestoration
         Tensor? restored = null, generated = null, losses = null;
         for (int k = 0; k < restarts; k++)
         {
+            using var scope = k == 0 ? null : NewDisposeScope(); // the first restart's result is returned; the others only add to the sums
             // Each restart reports as a further set of batches, so that the caller's progress runs once from 0 to 1.
             int restart = k;
             var shifted = progress is null ? null
                 : new SyncProgress<InversionProgress>(p => progress.Report(p with { Batch = restart * p.Batches + p.Batch, Batches = restarts * p.Batches }));
-            var r = Once(g, observations, degradation, method, o with { Seed = o.Seed + (ulong)k }, multi, perceptual, null, shifted, cancel);
+            var seeded = o with { Seed = o.Seed + (ulong)k };
+            // One code in w or w+ starts at w̄ whatever the seed; the later restarts start from random codes instead, or they would repeat the first.
+            Tensor? start = null;
+            if (k > 0 && method == PriorMethod.Single && seeded.Space != LatentSpace.Z)
+            {
+                using var rng = new Generator(seeded.Seed);
+                start = LatentCodes.RandomStart(g, seeded.Space, observations.shape[0], rng, observations.device);
+            }
+            var r = Once(g, observations, degradation, method, seeded, multi, perceptual, start, shifted, cancel);
             using (no_grad())
             {
                 restored = restored is null ? r.Restored.detach().clone() : restored.add_(r.Restored.detach());

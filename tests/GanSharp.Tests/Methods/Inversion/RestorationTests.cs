@@ -114,6 +114,26 @@ public class RestorationTests
     }
 
     /// <summary>
+    /// A single code in w starts at w̄ whatever the seed, so the later restarts start from random codes: otherwise they
+    /// would repeat the first (for the DCGAN, w = z and w̄ = 0, with no noise maps, exactly).
+    /// </summary>
+    [Fact]
+    public void RestartsOfASingleCodeInWStartFromRandomCodes()
+    {
+        using var scope = NewDisposeScope();
+        var g = InversionTestModels.Dcgan(85);
+        Tensor truth;
+        using (no_grad()) truth = g.Synthesize(randn(new long[] { 2, 8 }, generator: new Generator(86)));
+        var op = Degradations.Create(RestorationTask.Inpaint, g.Output);
+        var observed = op.Observe(truth);
+        var options = new InversionOptions(LatentSpace.W, Steps: 5, LearningRate: 0.1, PerceptualWeight: 0);
+        var once = GanRestoration.Restore(g, observed, op, PriorMethod.Single, options);
+        var twice = GanRestoration.Restore(g, observed, op, PriorMethod.Single, options, restarts: 2);
+        Assert.True(allclose(twice.Single!.Reconstructions, once.Single!.Reconstructions), "the first restart is the plain restoration");
+        Assert.False(allclose(twice.Restored, once.Restored, atol: 1e-3), "the second restart started elsewhere");
+    }
+
+    /// <summary>
     /// Colorization's consistency step keeps the observed luma exactly and stays in [-1, 1] even for a saturated guess
     /// whose colours would leave the range once the luma is replaced (adding the luma error to R, G and B and clamping
     /// afterwards would change the luma).
