@@ -16,7 +16,8 @@ namespace GanSharp.Bench;
 /// the TRUE target-style image next to the distance of the untranslated source to it (mean absolute pixel error, SSIM,
 /// the LPIPS-style distance in the emoji feature network's space), the FID-style distance of all translations to the
 /// real target domain's training images (with the real-vs-real floor: the target's own held-out images) and the
-/// translation speed.
+/// translation speed. Models larger than the feature network (64 px against its 32) are measured at their own size for
+/// the pixel error and SSIM, and through an area down-sampling for the perceptual and FID-style distances.
 /// </summary>
 public static class TranslationBench
 {
@@ -42,42 +43,52 @@ public static class TranslationBench
         var phi = new FeatureNetworkPerceptual(features);
         Console.WriteLine($"{report.Decision}; threads {get_num_threads()}; features D = {features.FeatureDim} at {features.Config.Size} px");
 
-        // The data, the references and the untranslated rows depend on the feature network's image shape only: once for all checkpoints.
+        // The references are read at the feature network's size; the pairs and the untranslated rows at each model's size
+        // (once per size). A model larger than the feature network (64 px against 32) is measured at its own size for the
+        // pixel error and SSIM, and through an area down-sampling to the network's size for the perceptual and FID-style distances.
         int size = features.Config.Size;
-        var resolve = new DatasetResolveOptions(size, ImageModes.FromChannels(features.Config.Channels), BundledRoot: Path.Combine(assets, "samples"));
-        var (xa, xb) = Paired(DatasetResolver.Resolve(Arg("--a") ?? "emoji:google:heldout", resolve),
-                              DatasetResolver.Resolve(Arg("--b") ?? "emoji:twitter:heldout", resolve)); // [N, C, H, W] each, row i of both is the same code point
-        var directions = new[] { TranslationDirection.AToB, TranslationDirection.BToA }.ToDictionary(dir => dir, dir =>
+        DatasetResolveOptions Resolve(int side) => new(side, ImageModes.FromChannels(features.Config.Channels), BundledRoot: Path.Combine(assets, "samples"));
+        var references = new[] { TranslationDirection.AToB, TranslationDirection.BToA }.ToDictionary(dir => dir, dir =>
         {
-            var (source, truth) = dir == TranslationDirection.AToB ? (xa, xb) : (xb, xa);
             var reference = DatasetResolver.Resolve(Arg(dir == TranslationDirection.AToB ? "--b-train" : "--a-train")
-                                                    ?? (dir == TranslationDirection.AToB ? "emoji:twitter:train" : "emoji:google:train"), resolve);
+                                                    ?? (dir == TranslationDirection.AToB ? "emoji:twitter:train" : "emoji:google:train"), Resolve(size));
             using var refFeatures = FeaturesOf(features, DataLoader.LoadAll(reference));
-            var refStats = FrechetDistance.Statistics(refFeatures);
-            return (Source: source, Truth: truth, Reference: refStats, SourceDistances: Distances(phi, source, truth),
-                FloorFid: Fid(features, refStats, truth), SourceFid: Fid(features, refStats, source));
+            return FrechetDistance.Statistics(refFeatures);
         });
+        var bySize = new Dictionary<int, Dictionary<TranslationDirection, (Tensor Source, Tensor Truth, (double, double, double) SourceDistances, double FloorFid, double SourceFid)>>();
+        Dictionary<TranslationDirection, (Tensor Source, Tensor Truth, (double, double, double) SourceDistances, double FloorFid, double SourceFid)> Directions(int side)
+        {
+            if (bySize.TryGetValue(side, out var known)) return known;
+            var (xa, xb) = Paired(DatasetResolver.Resolve(Arg("--a") ?? "emoji:google:heldout", Resolve(side)),
+                                  DatasetResolver.Resolve(Arg("--b") ?? "emoji:twitter:heldout", Resolve(side))); // [N, C, side, side] each, row i of both is the same code point
+            return bySize[side] = new[] { TranslationDirection.AToB, TranslationDirection.BToA }.ToDictionary(dir => dir, dir =>
+            {
+                var (source, truth) = dir == TranslationDirection.AToB ? (xa, xb) : (xb, xa);
+                return (Source: source, Truth: truth, SourceDistances: Distances(phi, size, source, truth),
+                    FloorFid: Fid(features, references[dir], truth), SourceFid: Fid(features, references[dir], source));
+            });
+        }
 
         var rows = new List<string>();
         var fidRows = new List<string>();
         foreach (var path in checkpoints)
         {
             using var loaded = Translators.Load(path, CPU);
-            if (loaded.Image.Height != size || loaded.Image.Channels != features.Config.Channels)
-                throw new GanSharpException($"{path}: the model draws {loaded.Image}, the feature network reads {features.Config.Channels}x{size}x{size}");
-            string label = $"{loaded.Method} {Path.GetFileName(Path.TrimEndingDirectorySeparator(path))} (step {loaded.Step})";
-            foreach (var (dir, d) in directions)
+            if (loaded.Image.Height % size != 0 || loaded.Image.Width != loaded.Image.Height || loaded.Image.Channels != features.Config.Channels)
+                throw new GanSharpException($"{path}: the model draws {loaded.Image}; the feature network reads {features.Config.Channels}x{size}x{size}, so the model must draw square {features.Config.Channels}-channel images of a multiple of {size} px");
+            string label = $"{loaded.Method} {Path.GetFileName(Path.TrimEndingDirectorySeparator(path))} (step {loaded.Step}, {loaded.Image.Height} px)";
+            foreach (var (dir, d) in Directions(loaded.Image.Height))
             {
                 using var scope = NewDisposeScope();
                 var clock = Stopwatch.StartNew();
                 var translated = Translate(loaded.Translator, d.Source, dir); // [N, C, H, W]
                 double perSecond = d.Source.shape[0] / clock.Elapsed.TotalSeconds;
                 var (srcMae, srcSsim, srcPerc) = d.SourceDistances;
-                var (trMae, trSsim, trPerc) = Distances(phi, translated, d.Truth);
+                var (trMae, trSsim, trPerc) = Distances(phi, size, translated, d.Truth);
                 rows.Add(string.Create(CultureInfo.InvariantCulture,
                     $"| {label} | {dir.Name()} | {srcMae:0.0000} → {trMae:0.0000} ({Gain(srcMae, trMae)}) | {srcSsim:0.000} → {trSsim:0.000} | {srcPerc:0.000} → {trPerc:0.000} ({Gain(srcPerc, trPerc)}) | {perSecond:0} |"));
                 fidRows.Add(string.Create(CultureInfo.InvariantCulture,
-                    $"| {label} | {dir.Name()} | {d.FloorFid:0.00} | {d.SourceFid:0.00} | {Fid(features, d.Reference, translated):0.00} |"));
+                    $"| {label} | {dir.Name()} | {d.FloorFid:0.00} | {d.SourceFid:0.00} | {Fid(features, references[dir], translated):0.00} |"));
                 Console.Error.WriteLine($"{label} {dir.Name()}: done in {clock.Elapsed.TotalSeconds:0.0} s");
             }
         }
@@ -112,13 +123,21 @@ public static class TranslationBench
         return cat(parts, 0);
     }
 
-    static (double Mae, double Ssim, double Perceptual) Distances(IPerceptualFeatures phi, Tensor x, Tensor y)
+    /// <summary>Pixel error and SSIM at the images' own size; the perceptual distance at the feature network's <paramref name="featureSize"/>.</summary>
+    static (double Mae, double Ssim, double Perceptual) Distances(IPerceptualFeatures phi, int featureSize, Tensor x, Tensor y)
     {
         using var _ = no_grad();
         double mae = (x - y).abs().mean().item<float>() / 2; // on [0, 1] pixels
         double ssim = ImageQuality.MeanSsim(x, y);
-        double perceptual = PerceptualLoss.Distance(phi, x, y).mean().item<float>();
+        double perceptual = PerceptualLoss.Distance(phi, AtSize(x, featureSize), AtSize(y, featureSize)).mean().item<float>();
         return (mae, ssim, perceptual);
+    }
+
+    /// <summary>Images area-down-sampled to <paramref name="side"/> px (a whole factor); as they are when already that size.</summary>
+    static Tensor AtSize(Tensor x, int side)
+    {
+        long factor = x.shape[2] / side;
+        return factor == 1 ? x : nn.functional.avg_pool2d(x, factor); // [N, C, side, side]
     }
 
     /// <summary>FID-style distance of <paramref name="x"/>'s features to the reference statistics.</summary>
@@ -132,7 +151,7 @@ public static class TranslationBench
     static Tensor FeaturesOf(FeatureNetwork net, Tensor x)
     {
         using var _ = no_grad();
-        return net.Features(x).to(float64);
+        return net.Features(AtSize(x, net.Config.Size)).to(float64);
     }
 
     static string Gain(double before, double after)
