@@ -179,7 +179,7 @@ public sealed class InversionDemoSection : IDemoSection
             var oneCode = singleCode ? GanRestoration.Restore(g, observed, op, PriorMethod.Single, options, null, phi, restarts: restarts).Restored : null;
             bool colorize = op is GrayscaleDegradation;
             var prior = colorize
-                ? GanRestoration.Restore(g, observed, op, PriorMethod.Single, options with { Space = GrayscaleDegradation.PreferredSpace }, null, phi,
+                ? GanRestoration.Restore(g, observed, op, GrayscaleDegradation.PreferredMethod, options with { Space = GrayscaleDegradation.PreferredSpace }, null, phi,
                     restarts: restarts).Restored
                 : GanRestoration.Restore(g, observed, op, PriorMethod.MultiCode, options, multi, phi, restarts: restarts).Restored;
             string priorName = (colorize ? "GAN single code in z" : $"GAN mGANprior N = {Codes}, layer {multi.Layer}") + averaged;

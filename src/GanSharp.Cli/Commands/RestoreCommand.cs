@@ -57,10 +57,10 @@ public static class RestoreCommand
             var (method, options, multi) = o.Read(parse, g);
             if (t == RestorationTask.Colorize)
             {
-                // Measured on held-out emoji (bench/README.md): one code in z, averaged over restarts; mGANprior in z scored 14.3 dB against 16.3.
+                // Measured on held-out emoji (bench/README.md): one code in z, averaged over restarts.
                 bool spaceGiven = parse.GetResult(o.Space) is { Implicit: false }, methodGiven = parse.GetResult(o.Method) is { Implicit: false };
                 if (!spaceGiven) options = options with { Space = GrayscaleDegradation.PreferredSpace };
-                if (!methodGiven) method = PriorMethod.Single;
+                if (!methodGiven) method = GrayscaleDegradation.PreferredMethod;
                 if (!spaceGiven || !methodGiven)
                     ctx.Output.WriteLine($"colorize: {(method == PriorMethod.Single ? "one code" : "mGANprior")} in {options.Space.Name()} (colorization's defaults; pass --method and --space to choose)");
             }
