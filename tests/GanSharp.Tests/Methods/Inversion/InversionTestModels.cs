@@ -74,6 +74,13 @@ static class InversionTestModels
     /// <summary>The tiny feature network as φ.</summary>
     public static IPerceptualFeatures Phi(ulong seed, int channels = 1, int size = 8) => new FeatureNetworkPerceptual(FeatureNet(seed, channels, size));
 
+    /// <summary><paramref name="n"/> images the DCGAN <paramref name="g"/> draws from seeded z (its latent size), without gradients: targets it can reach.</summary>
+    public static Tensor Drawn(DcganGenerator g, long n, ulong seed)
+    {
+        using var _ = no_grad();
+        return g.Synthesize(randn(new long[] { n, g.LatentSize }, generator: new Generator(seed)));
+    }
+
     /// <summary>Uniform images in [-1, 1] from a private generator.</summary>
     public static Tensor Images(ulong seed, long n, int channels, int size, ScalarType dtype = ScalarType.Float32) =>
         (rand(new long[] { n, channels, size, size }, dtype: dtype, generator: new Generator(seed)) * 2 - 1);

@@ -89,8 +89,7 @@ public class RestorationTests
     {
         using var scope = NewDisposeScope();
         var g = InversionTestModels.Dcgan(81, channels: 3);
-        Tensor truth;
-        using (no_grad()) truth = g.Synthesize(randn(new long[] { 2, 8 }, generator: new Generator(82)));
+        var truth = InversionTestModels.Drawn(g, 2, 82);
         var op = Degradations.Create(RestorationTask.Colorize, g.Output);
         var observed = op.Observe(truth); // [2, 1, H, W]
         var options = new InversionOptions(LatentSpace.Z, Steps: 15, LearningRate: 0.1, PerceptualWeight: 0, Seed: 3);
@@ -122,8 +121,7 @@ public class RestorationTests
     {
         using var scope = NewDisposeScope();
         var g = InversionTestModels.Dcgan(85);
-        Tensor truth;
-        using (no_grad()) truth = g.Synthesize(randn(new long[] { 2, 8 }, generator: new Generator(86)));
+        var truth = InversionTestModels.Drawn(g, 2, 86);
         var op = Degradations.Create(RestorationTask.Inpaint, g.Output);
         var observed = op.Observe(truth);
         var options = new InversionOptions(LatentSpace.W, Steps: 5, LearningRate: 0.1, PerceptualWeight: 0);
