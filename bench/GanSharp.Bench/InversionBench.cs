@@ -144,7 +144,8 @@ public static class InversionBench
                     sw.Restart();
                     var r = GanRestoration.Restore(g, observed, op, method, options, multi, phi, restarts: restarts);
                     double seconds = sw.Elapsed.TotalSeconds;
-                    QualityRow(name, (method == PriorMethod.Single ? "single code" : $"mGANprior N {multi.Codes}, ℓ {multi.ResolveLayer(g)}") + averaged, r.Restored.clamp(-1, 1),
+                    var restored = r.Restored.clamp(-1, 1);
+                    QualityRow(name, (method == PriorMethod.Single ? "single code" : $"mGANprior N {multi.Codes}, ℓ {multi.ResolveLayer(g)}") + averaged, restored,
                         string.Create(CultureInfo.InvariantCulture, $"{ImageQuality.MeanPsnr(r.Generated.clamp(-1, 1), truth):0.00}"),
                         string.Create(CultureInfo.InvariantCulture, $"{seconds / images:0.00}"));
                     if (op is GrayscaleDegradation && opt.Has("--oracle-chroma"))
@@ -152,7 +153,7 @@ public static class InversionBench
                         // An upper bound for toning the guessed colours down: the one chroma scale α that minimises the
                         // squared error over all images, chosen WITH the truth (α = Σ⟨c, ĉ⟩ / Σ|ĉ|², c the true chroma).
                         var trueChroma = truth - ColorOps.RgbToGray(truth);
-                        var guessed = r.Restored.clamp(-1, 1) - ColorOps.RgbToGray(r.Restored.clamp(-1, 1));
+                        var guessed = restored - ColorOps.RgbToGray(restored);
                         double alpha = Math.Max(0, (trueChroma * guessed).sum().item<float>() / Math.Max((guessed * guessed).sum().item<float>(), 1e-12f));
                         QualityRow(name, string.Create(CultureInfo.InvariantCulture, $"oracle: its chroma × {alpha:0.00} (scale chosen with the truth)"),
                             ClassicalRestoration.Colorize(observed, guessed * alpha), "–", "–");

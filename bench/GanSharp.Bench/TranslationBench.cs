@@ -55,8 +55,8 @@ public static class TranslationBench
             using var refFeatures = FeaturesOf(features, DataLoader.LoadAll(reference));
             return FrechetDistance.Statistics(refFeatures);
         });
-        var bySize = new Dictionary<int, Dictionary<TranslationDirection, (Tensor Source, Tensor Truth, (double, double, double) SourceDistances, double FloorFid, double SourceFid)>>();
-        Dictionary<TranslationDirection, (Tensor Source, Tensor Truth, (double, double, double) SourceDistances, double FloorFid, double SourceFid)> Directions(int side)
+        var bySize = new Dictionary<int, Dictionary<TranslationDirection, HeldOutPairs>>();
+        Dictionary<TranslationDirection, HeldOutPairs> Directions(int side)
         {
             if (bySize.TryGetValue(side, out var known)) return known;
             var (xa, xb) = Paired(DatasetResolver.Resolve(Arg("--a") ?? "emoji:google:heldout", Resolve(side)),
@@ -64,8 +64,8 @@ public static class TranslationBench
             return bySize[side] = new[] { TranslationDirection.AToB, TranslationDirection.BToA }.ToDictionary(dir => dir, dir =>
             {
                 var (source, truth) = dir == TranslationDirection.AToB ? (xa, xb) : (xb, xa);
-                return (Source: source, Truth: truth, SourceDistances: Distances(phi, size, source, truth),
-                    FloorFid: Fid(features, references[dir], truth), SourceFid: Fid(features, references[dir], source));
+                return new HeldOutPairs(source, truth, Distances(phi, size, source, truth),
+                    Fid(features, references[dir], truth), Fid(features, references[dir], source));
             });
         }
 
@@ -106,6 +106,9 @@ public static class TranslationBench
         fidRows.ForEach(Console.WriteLine);
         return 0;
     }
+
+    /// <summary>One direction's held-out pairs at one image size, with the untranslated source's distances to the truth.</summary>
+    sealed record HeldOutPairs(Tensor Source, Tensor Truth, (double Mae, double Ssim, double Perceptual) SourceDistances, double FloorFid, double SourceFid);
 
     /// <summary>The images of <paramref name="a"/> and <paramref name="b"/> whose ids (code points, file names) both have, in the same order.</summary>
     static (Tensor A, Tensor B) Paired(IImageDataset a, IImageDataset b)

@@ -95,9 +95,9 @@ public static class ClassicalRestoration
     }
 
     /// <summary>
-    /// Luminance-preserving mean-colour colorization: the observed luma plus <paramref name="chroma"/> (e.g.
-    /// <see cref="MeanChroma"/> of training images), its luma removed first so that the luma of the result is the
-    /// observation exactly. Where a pixel's colour would leave [-1, 1] the chroma is scaled down towards gray just enough
+    /// Luminance-preserving colorization: the observed luma plus <paramref name="chroma"/> (the mean-colour baseline's
+    /// <see cref="MeanChroma"/> of training images, or a restoration's own colours), its luma removed first so that the
+    /// luma of the result is the observation exactly. Where a pixel's colour would leave [-1, 1] the chroma is scaled down towards gray just enough
     /// to stay inside (the luma is unchanged by that).
     /// </summary>
     /// <param name="gray">The observed luma in [-1, 1]. // [N, 1, H, W]</param>
@@ -108,12 +108,12 @@ public static class ClassicalRestoration
     {
         CheckImages(gray, nameof(gray));
         ArgumentNullException.ThrowIfNull(chroma);
-        if (gray.shape[1] != 1) throw new GanSharpException($"mean-colour colorization needs gray observations; these have {gray.shape[1]} channels");
+        if (gray.shape[1] != 1) throw new GanSharpException($"colorization needs gray observations; these have {gray.shape[1]} channels");
         if (chroma.dim() != 4 || (chroma.shape[0] != 1 && chroma.shape[0] != gray.shape[0]) || chroma.shape[1] != 3)
             throw new GanSharpException($"chroma must be [1, 3, H, W], [1, 3, 1, 1] or [{gray.shape[0]}, 3, H, W] for {gray.shape[0]} gray images, got [{string.Join(", ", chroma.shape)}]");
         if ((chroma.shape[2], chroma.shape[3]) != (1, 1) && (chroma.shape[2], chroma.shape[3]) != (gray.shape[2], gray.shape[3]))
-            throw new GanSharpException($"the mean chroma is {chroma.shape[3]}x{chroma.shape[2]} but the gray images are {gray.shape[3]}x{gray.shape[2]}",
-                "compute it on training images of the restored images' size");
+            throw new GanSharpException($"the chroma is {chroma.shape[3]}x{chroma.shape[2]} but the gray images are {gray.shape[3]}x{gray.shape[2]}",
+                "give colours of the restored images' size (a mean chroma: computed on training images of that size)");
         using var scope = NewDisposeScope();
         var g = gray.detach();
         var c = chroma.detach().to(g.dtype, g.device);

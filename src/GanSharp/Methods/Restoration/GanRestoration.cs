@@ -70,15 +70,19 @@ public static class GanRestoration
                 start = LatentCodes.RandomStart(g, seeded.Space, observations.shape[0], rng, observations.device);
             }
             var r = Once(g, observations, degradation, method, seeded, multi, perceptual, start, shifted, cancel);
-            using (no_grad())
-            {
-                restored = restored is null ? r.Restored.detach().clone() : restored.add_(r.Restored.detach());
-                generated = generated is null ? r.Generated.detach().clone() : generated.add_(r.Generated.detach());
-                losses = losses is null ? r.Losses.detach().clone() : losses.add_(r.Losses.detach());
-            }
+            restored = Sum(restored, r.Restored);
+            generated = Sum(generated, r.Generated);
+            losses = Sum(losses, r.Losses);
             first ??= r;
         }
         return first! with { Restored = restored!.div_(restarts), Generated = generated!.div_(restarts), Losses = losses!.div_(restarts) };
+
+        // A running sum kept outside the restarts' scopes: a copy of the first term, the later ones added in place.
+        static Tensor Sum(Tensor? sum, Tensor term)
+        {
+            using var _ = no_grad();
+            return sum is null ? term.detach().clone() : sum.add_(term.detach());
+        }
     }
 
     static RestorationResult Once(IGenerator g, Tensor observations, IDegradation? degradation, PriorMethod method, InversionOptions? options,
