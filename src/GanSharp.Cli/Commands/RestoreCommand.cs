@@ -39,7 +39,7 @@ public static class RestoreCommand
         var restarts = new Option<int?>("--restarts")
         {
             Description = "Restorations from different random starts (seeds --seed, --seed + 1, …) averaged: an estimate of the posterior mean, which " +
-                          $"tones down the guesses they disagree on (colorization's colours); costs that many times the time. Default: {Degradations.DefaultRestarts(RestorationTask.Colorize)} for colorize, {Degradations.DefaultRestarts(RestorationTask.Inpaint)} for inpaint, else 1",
+                          $"tones down the guesses they disagree on (colorization's colours); batched as copies of the images, so that many times the work (for a few images less in time). Default: {Degradations.DefaultRestarts(RestorationTask.Colorize)} for colorize, {Degradations.DefaultRestarts(RestorationTask.Inpaint)} for inpaint, else 1",
         };
         foreach (var opt in new Option[] { task, image, mask, scale, sigma, observed, baselineData, restarts }) cmd.Options.Add(opt);
         // mGANprior by default: one DCGAN code reconstructs held-out Fashion-MNIST at about 20 dB, below the 21.7 dB of the

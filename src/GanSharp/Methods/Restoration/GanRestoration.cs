@@ -34,15 +34,18 @@ public static class GanRestoration
     /// <param name="progress">Told after every step.</param>
     /// <param name="cancel">Checked before every step.</param>
     /// <param name="restarts">
-    /// Independent restorations from different starts (seeds <c>Seed</c>, <c>Seed + 1</c>, …; a single code in w or w+,
-    /// which starts at w̄, starts the later restarts from random codes <see cref="LatentCodes.RandomStart"/>) whose consistent
-    /// results are averaged: an estimate of the posterior mean, which for a task the observation leaves ambiguous
+    /// Independent restorations from different starts (drawn with seeds <c>Seed</c>, <c>Seed + 1</c>, …; a single code in w
+    /// or w+, which starts at w̄, starts the later restarts from random codes <see cref="LatentCodes.RandomStart"/>), batched
+    /// as copies of the observations in one inversion of up to <see cref="InversionOptions.BatchSize"/> images at a time,
+    /// whose consistent results are averaged: an estimate of the posterior mean, which for a task the observation leaves ambiguous
     /// (colorization's chroma) shrinks the guesses the restarts disagree on instead of committing to one. The average of
     /// consistent images stays consistent for inpainting, super-resolution and colorization (their consistency steps are
-    /// linear in the guess). 1 (default): one restoration. Cost: <paramref name="restarts"/> times the time.
+    /// linear in the guess). 1 (default): one restoration. Cost: <paramref name="restarts"/> times the work; for a few images,
+    /// whose copies share a batch, less than that in time.
     /// </param>
     /// <returns>With several restarts, <see cref="RestorationResult.Restored"/>, <see cref="RestorationResult.Generated"/>
-    /// and <see cref="RestorationResult.Losses"/> are the means over the restarts, and the inversion results are the first restart's.</returns>
+    /// and <see cref="RestorationResult.Losses"/> are the means over the restarts, and the inversion results hold every
+    /// restart's <c>K·N</c> inversions, restart-major (restart k's images are rows <c>k·N … k·N + N − 1</c>).</returns>
     public static RestorationResult Restore(IGenerator g, Tensor observations, IDegradation? degradation, PriorMethod method = PriorMethod.Single,
         InversionOptions? options = null, MultiCodeOptions? multi = null, IPerceptualFeatures? perceptual = null, Tensor? initialCodes = null,
         IProgress<InversionProgress>? progress = null, CancellationToken cancel = default, int restarts = 1)
@@ -52,37 +55,39 @@ public static class GanRestoration
             throw new GanSharpException("restarts need random starting codes; given starting codes (an encoder's) would make every restart the same");
         if (restarts == 1) return Once(g, observations, degradation, method, options, multi, perceptual, initialCodes, progress, cancel);
         var o = options ?? new InversionOptions();
-        RestorationResult? first = null;
-        Tensor? restored = null, generated = null, losses = null;
+        long n = observations.shape[0];
+        // The K restarts run as K copies of the observations in one inversion (restart-major: copy k is rows k·N … k·N + N − 1).
+        // Every image's gradient comes from its own loss only, so this is K independent restorations, batched.
+        var copies = observations.repeat(new long[] { restarts }.Concat(Enumerable.Repeat(1L, (int)observations.dim() - 1)).ToArray());
+        var starts = Starts(g, method, o, multi, n, restarts, g.MeanLatent.device);
+        var r = Once(g, copies, degradation, method, o, multi, perceptual, starts, progress, cancel);
+        using var _ = no_grad();
+        return r with
+        {
+            Restored = Mean(r.Restored), Generated = Mean(r.Generated), Losses = r.Losses.view(restarts, n).mean(new long[] { 0 }),
+        };
+
+        Tensor Mean(Tensor x) => x.view(new long[] { restarts, n }.Concat(x.shape.Skip(1)).ToArray()).mean(new long[] { 0 });
+    }
+
+    /// <summary>
+    /// The restarts' starting codes, restart-major: restart k's drawn with seed <c>Seed + k</c> as a restoration with that
+    /// seed would draw them (a random z; mGANprior's random codes), except that a single code in w or w+ starts at w̄ only in
+    /// the first restart and from random codes (<see cref="LatentCodes.RandomStart"/>) in the others, which would repeat it.
+    /// </summary>
+    static Tensor Starts(IGenerator g, PriorMethod method, InversionOptions o, MultiCodeOptions? multi, long n, int restarts, Device device)
+    {
+        var codeShape = LatentCodes.Shape(g, o.Space, 1).Skip(1).ToArray();
+        int codes = method == PriorMethod.Single ? 0 : (multi ?? new MultiCodeOptions()).Validate(g).Codes;
+        var parts = new Tensor[restarts];
         for (int k = 0; k < restarts; k++)
         {
-            using var scope = k == 0 ? null : NewDisposeScope(); // the first restart's result is returned; the others only add to the sums
-            // Each restart reports as a further set of batches, so that the caller's progress runs once from 0 to 1.
-            int restart = k;
-            var shifted = progress is null ? null
-                : new SyncProgress<InversionProgress>(p => progress.Report(p with { Batch = restart * p.Batches + p.Batch, Batches = restarts * p.Batches }));
-            var seeded = o with { Seed = o.Seed + (ulong)k };
-            // One code in w or w+ starts at w̄ whatever the seed; the later restarts start from random codes instead, or they would repeat the first.
-            Tensor? start = null;
-            if (k > 0 && method == PriorMethod.Single && seeded.Space != LatentSpace.Z)
-            {
-                using var rng = new Generator(seeded.Seed);
-                start = LatentCodes.RandomStart(g, seeded.Space, observations.shape[0], rng, observations.device);
-            }
-            var r = Once(g, observations, degradation, method, seeded, multi, perceptual, start, shifted, cancel);
-            restored = Sum(restored, r.Restored);
-            generated = Sum(generated, r.Generated);
-            losses = Sum(losses, r.Losses);
-            first ??= r;
+            using var rng = new Generator(o.Seed + (ulong)k);
+            parts[k] = method == PriorMethod.Single
+                ? (k == 0 || o.Space == LatentSpace.Z ? LatentCodes.Start(g, o.Space, n, rng, device) : LatentCodes.RandomStart(g, o.Space, n, rng, device))
+                : LatentCodes.RandomStart(g, o.Space, n * codes, rng, device).view(new[] { n, codes }.Concat(codeShape).ToArray());
         }
-        return first! with { Restored = restored!.div_(restarts), Generated = generated!.div_(restarts), Losses = losses!.div_(restarts) };
-
-        // A running sum kept outside the restarts' scopes: a copy of the first term, the later ones added in place.
-        static Tensor Sum(Tensor? sum, Tensor term)
-        {
-            using var _ = no_grad();
-            return sum is null ? term.detach().clone() : sum.add_(term.detach());
-        }
+        return cat(parts);
     }
 
     static RestorationResult Once(IGenerator g, Tensor observations, IDegradation? degradation, PriorMethod method, InversionOptions? options,

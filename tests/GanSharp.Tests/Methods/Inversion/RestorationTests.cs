@@ -78,8 +78,9 @@ public class RestorationTests
     }
 
     /// <summary>
-    /// Restarts: the result is the mean of independent restorations from seeds Seed, Seed + 1, …, the average of
-    /// colorizations keeps the observed luma, progress runs once from 0 to 1 over all restarts, and the average is closer
+    /// Restarts: the result, batched as copies of the observations, is the mean of the independent restorations with seeds
+    /// Seed, Seed + 1, … (exactly so for a generator without noise maps), the average of colorizations keeps the observed
+    /// luma, progress runs once from 0 to 1 over all restarts, and the average is closer
     /// to the truth than the restarts are on average (the mean squared error of a mean is at most the mean of the errors).
     /// </summary>
     [Theory]
@@ -99,11 +100,15 @@ public class RestorationTests
             progress: new GanSharp.Diagnostics.SyncProgress<InversionProgress>(p => fractions.Add(p.Fraction)), restarts: 3);
         var each = Enumerable.Range(0, 3).Select(k => GanRestoration.Restore(g, observed, op, method, options with { Seed = 3 + (ulong)k }, multi)).ToList();
         var mean = stack(each.Select(r => r.Restored).ToArray()).mean(new long[] { 0 });
-        Assert.True(allclose(averaged.Restored, mean, atol: 1e-6), "the mean of the restarts' restorations");
-        Assert.True(allclose(averaged.Generated, stack(each.Select(r => r.Generated).ToArray()).mean(new long[] { 0 }), atol: 1e-6));
+        Assert.True(allclose(averaged.Restored, mean, atol: 1e-5), "the mean of the restarts' restorations");
+        Assert.True(allclose(averaged.Generated, stack(each.Select(r => r.Generated).ToArray()).mean(new long[] { 0 }), atol: 1e-5));
+        var inversions = method == PriorMethod.Single ? averaged.Single!.Reconstructions : averaged.Multi!.Reconstructions; // [3·2, C, H, W]
+        Assert.True(allclose(inversions[2..4], each[1].Generated, atol: 1e-5), "the inversions are kept restart-major");
         Assert.False(allclose(each[0].Restored, each[1].Restored, atol: 1e-3), "restarts start from different codes");
         Assert.True((ColorOps.RgbToGray(averaged.Restored) - observed).abs().max().item<float>() < 1e-5f, "the average keeps the observed luma");
-        Assert.Equal(3 * options.Steps, fractions.Count);
+        Assert.Equal(options.Steps, fractions.Count); // the 3 × 2 copies fit one batch
+        var split = GanRestoration.Restore(g, observed, op, method, options with { BatchSize = 4 }, multi, restarts: 3); // batches of 4 and 2
+        Assert.True(allclose(split.Restored, averaged.Restored, atol: 1e-5), "the copies' batching does not change the result");
         Assert.True(fractions.Zip(fractions.Skip(1)).All(f => f.Second > f.First), "progress rises over the restarts");
         Assert.Equal(1.0, fractions[^1], 6);
         double MeanSquaredError(Tensor x) => (x.clamp(-1, 1) - truth).square().mean().item<float>();
@@ -127,7 +132,7 @@ public class RestorationTests
         var options = new InversionOptions(LatentSpace.W, Steps: 5, LearningRate: 0.1, PerceptualWeight: 0);
         var once = GanRestoration.Restore(g, observed, op, PriorMethod.Single, options);
         var twice = GanRestoration.Restore(g, observed, op, PriorMethod.Single, options, restarts: 2);
-        Assert.True(allclose(twice.Single!.Reconstructions, once.Single!.Reconstructions), "the first restart is the plain restoration");
+        Assert.True(allclose(twice.Single!.Reconstructions[..2], once.Single!.Reconstructions, atol: 1e-5), "the first restart is the plain restoration");
         Assert.False(allclose(twice.Restored, once.Restored, atol: 1e-3), "the second restart started elsewhere");
     }
 
