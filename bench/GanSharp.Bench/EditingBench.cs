@@ -54,7 +54,7 @@ public static class EditingBench
             foreach (int layer in layers)
             {
                 var clock = Stopwatch.StartNew();
-                var r = Dissection.Run(g, new EmojiColorSegmenter(), new DissectionOptions(layer, Int("--samples", 500)));
+                var r = Dissection.Run(g, new EmojiColorSegmenter(), new DissectionOptions(layer, Int("--samples", 500), CausalSamples: 0)); // IoU only: this table counts matched units
                 Console.WriteLine($"| {layer} | {r.Units.Count} | {r.Units.Count(u => u.Iou > DissectionReport.MatchedIou)} | {clock.Elapsed.TotalSeconds:0} | " +
                                   string.Join(", ", r.ConceptScores.Where(c => c.Coverage > 0).Select(c => $"{c.Concept} {F3(c.Units[0].Iou)}")) + " |");
             }

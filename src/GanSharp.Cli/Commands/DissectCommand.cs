@@ -24,8 +24,14 @@ public static class DissectCommand
         var seed = new Option<ulong>("--seed") { Description = "Seed of the samples (sample i is the same in every run)", DefaultValueFactory = _ => 1 };
         var masks = new Option<string?>("--masks") { Description = "Folder of user-painted concept masks: MASKS/<sample index>/<concept>.png (default: automatic emoji colour concepts)" };
         var export = new Option<int?>("--export-samples") { Description = "Only write the first N samples as PNGs (sample index = file name) to paint masks on, then exit" };
+        var causal = new Option<int>("--causal-samples")
+        {
+            Description = "Samples (the first of the same ones) on which each unit is inserted and removed inside the centre of the layer to measure its " +
+                          "causal effect on every concept; GAN Paint then sets the units with the largest effect (0: rank by IoU only; user masks cannot measure it)",
+            DefaultValueFactory = _ => 200,
+        };
         var output = new Option<string>("--out", "-o") { Description = "Output folder", Required = true };
-        foreach (var o in new Option[] { generator, layer, samples, batch, seed, masks, export, output }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { generator, layer, samples, batch, seed, masks, causal, export, output }) cmd.Options.Add(o);
         var compute = ComputeOptions.AddTo(cmd);
         cmd.SetAction((parse, cancel) =>
         {
@@ -52,15 +58,19 @@ public static class DissectCommand
             ISegmenter segmenter = parse.GetValue(masks) is { } m ? new UserMaskSegmenter(m) : new EmojiColorSegmenter();
             if (segmenter is EmojiColorSegmenter && g.Output.Channels != 3)
                 ctx.Error.WriteLine("note: the automatic segmenter is made for colour images; on a gray generator only background, dark, white and gray can occur");
-            var options = new DissectionOptions(parse.GetValue(layer), parse.GetValue(samples), parse.GetValue(batch), parse.GetValue(seed)).Validate();
+            var options = new DissectionOptions(parse.GetValue(layer), parse.GetValue(samples), parse.GetValue(batch), parse.GetValue(seed),
+                CausalSamples: Math.Min(parse.GetValue(causal), parse.GetValue(samples))).Validate();
+            if (!segmenter.ReadsImages && options.CausalSamples > 0)
+                ctx.Error.WriteLine("note: user masks belong to the unedited samples, so causal effects are not measured; GAN Paint ranks units by IoU");
+            int passes = segmenter.ReadsImages && options.CausalSamples > 0 ? 3 : 2;
             var clock = System.Diagnostics.Stopwatch.StartNew();
             int lastPercent = -1;
             var progress = new GanSharp.Diagnostics.SyncProgress<DissectionProgress>(p =>
             {
-                int percent = (int)(100.0 * ((p.Pass - 1) * p.Total + p.Done) / (2.0 * p.Total));
+                int percent = (int)(100.0 * ((p.Pass - 1) + (double)p.Done / p.Total) / passes);
                 if (percent / 10 == lastPercent / 10) return;
                 lastPercent = percent;
-                ctx.Error.WriteLine($"dissect: pass {p.Pass}/2, {p.Done}/{p.Total} samples ({percent} %)");
+                ctx.Error.WriteLine($"dissect: pass {p.Pass}/{passes}, {p.Done}/{p.Total} samples ({percent} %)");
             });
             var result = Dissection.Run(g, segmenter, options, progress, cancel);
             string json = result.Save(outDir);
@@ -68,7 +78,15 @@ public static class DissectCommand
             int matched = result.Units.Count(u => u.Iou > DissectionReport.MatchedIou);
             ctx.Output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{result.Units.Count} units, {matched} with IoU > {DissectionReport.MatchedIou} for some concept ({clock.Elapsed.TotalSeconds:0.0} s)"));
             foreach (var c in result.ConceptScores.Where(c => c.Units.Count > 0 && c.Units[0].Iou > 0))
-                ctx.Output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {c.Concept,-11} coverage {c.Coverage,6:P1}  top unit {c.Units[0].Unit,3}  IoU {c.Units[0].Iou:0.000}"));
+            {
+                string effect = "";
+                if (result.HasCausalEffects)
+                {
+                    int k = result.Concepts.ToList().IndexOf(c.Concept), top = result.TopUnits(c.Concept, 1, PaintAction.Insert)[0];
+                    effect = string.Create(CultureInfo.InvariantCulture, $"  best to insert: unit {top,3} (share of the region {result.InsertEffects![top][k]:+0.000;-0.000})");
+                }
+                ctx.Output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {c.Concept,-11} coverage {c.Coverage,6:P1}  top unit {c.Units[0].Unit,3}  IoU {c.Units[0].Iou:0.000}{effect}"));
+            }
             ctx.Output.WriteLine($"wrote {json} and {html}");
             return Task.FromResult(ExitCodes.Ok);
         });

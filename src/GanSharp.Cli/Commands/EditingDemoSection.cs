@@ -29,7 +29,8 @@ public sealed class EditingDemoSection : IDemoSection
         string ckpt = Path.Combine(demo.AssetsFolder, "checkpoints", Generator);
         string dissectionFolder = Path.Combine(demo.AssetsFolder, "dissections", Generator);
         report.Section(Title, "Which units of a generator layer draw which concept (IoU of each unit's top-1 % region with an automatic colour " +
-            "segmentation of the samples), then a real image inverted into the generator and edited by setting a concept's units inside a painted mask. " +
+            "segmentation of the samples, and each unit's causal effect: the change of a concept's share when the unit is set inside a region), " +
+            "then a real image inverted into the generator and edited by setting a concept's units inside a painted mask. " +
             $"Reproduce: `gansharp dissect -g {ckpt} --layer L -o DIR` and `gansharp paint --image IMG --mask MASK.png --concept NAME --action insert|remove -g {ckpt} -o OUT`.");
         if (!Directory.Exists(ckpt) || !File.Exists(Path.Combine(dissectionFolder, DissectionResult.FileName)))
         {
@@ -40,10 +41,23 @@ public sealed class EditingDemoSection : IDemoSection
         var d = DissectionResult.Load(dissectionFolder);
         report.Paragraph(string.Create(CultureInfo.InvariantCulture,
             $"Dissection of layer {d.Layer} ({d.Units.Count} units, {d.Samples} samples): {d.Units.Count(u => u.Iou > DissectionReport.MatchedIou)} units have IoU > {DissectionReport.MatchedIou} with a concept. The full report is in {dissectionFolder}/report."));
-        report.Table(new[] { "concept", "coverage", "best units (IoU)" }, d.ConceptScores.Select(c => (IReadOnlyList<string>)new[]
+        // Insertion effect of a concept's best unit (the mean change of its share of the centre square on the dissection's samples), when measured.
+        double BestInsert(string concept) => d.InsertEffects![d.TopUnits(concept, 1, PaintAction.Insert)[0]][d.Concepts.ToList().IndexOf(concept)];
+        var header = new List<string> { "concept", "coverage", "best units (IoU)" };
+        if (d.HasCausalEffects) header.Add("units GAN Paint inserts (Δ share of the region)");
+        report.Table(header, d.ConceptScores.Select(c =>
         {
-            c.Concept, c.Coverage.ToString("P1", CultureInfo.InvariantCulture),
-            string.Join(", ", c.Units.Take(3).Select(u => string.Create(CultureInfo.InvariantCulture, $"{u.Unit} ({u.Iou:0.000})"))),
+            var row = new List<string>
+            {
+                c.Concept, c.Coverage.ToString("P1", CultureInfo.InvariantCulture),
+                string.Join(", ", c.Units.Take(3).Select(u => string.Create(CultureInfo.InvariantCulture, $"{u.Unit} ({u.Iou:0.000})"))),
+            };
+            if (d.HasCausalEffects)
+            {
+                int k = d.Concepts.ToList().IndexOf(c.Concept);
+                row.Add(string.Join(", ", d.TopUnits(c.Concept, 3, PaintAction.Insert).Select(u => string.Create(CultureInfo.InvariantCulture, $"{u} ({d.InsertEffects![u][k]:+0.000;-0.000})"))));
+            }
+            return (IReadOnlyList<string>)row;
         }));
 
         var emoji = DatasetResolver.Resolve("bundled:emoji:twitter", new DatasetResolveOptions(g.Output.Height, ImageModes.FromChannels(g.Output.Channels),
@@ -52,7 +66,9 @@ public sealed class EditingDemoSection : IDemoSection
         var photo = DataLoader.LoadAll(emoji.Take(index + 1))[index..(index + 1)];            // [1, C, H, W]
         var features = Path.Combine(demo.AssetsFolder, "checkpoints", "features-emoji");
         IPerceptualFeatures? phi = Directory.Exists(features) ? new FeatureNetworkPerceptual(FeatureNetwork.Load(features, demo.Device)) : null;
-        var concepts = d.ConceptScores.Where(c => c.Concept != "background").OrderByDescending(c => c.Units[0].Iou).Take(2).Select(c => c.Concept).ToArray();
+        // The two concepts (other than background) that GAN Paint inserts best: by measured effect when the dissection has it, else by IoU.
+        var concepts = d.ConceptScores.Where(c => c.Concept != "background")
+            .OrderByDescending(c => d.HasCausalEffects ? BestInsert(c.Concept) : c.Units[0].Iou).Take(2).Select(c => c.Concept).ToArray();
         int h = g.Output.Height, w = g.Output.Width;
         var mask = zeros(h, w);
         mask[(h / 4)..(3 * h / 4), (w / 4)..(3 * w / 4)] = 1;
@@ -76,7 +92,7 @@ public sealed class EditingDemoSection : IDemoSection
         var (full, rel) = report.NewImagePath("paint");
         SampleGrid.WritePng(cat(tiles), full, new GridOptions(Columns: tiles.Count, Scale: Math.Max(2, 96 / h), Captions: captions));
         report.Image(rel, string.Create(CultureInfo.InvariantCulture,
-            $"GAN Paint previews inside the centre square (top 8 units of each concept); fit {fit:0.0} s once, then {previews:0.000} s per preview. Outside the mask the photo is pasted back."));
+            $"GAN Paint previews inside the centre square (each concept's top 8 units for the action, {(d.HasCausalEffects ? "ranked by their measured effect" : "ranked by IoU")}); fit {fit:0.0} s once, then {previews:0.000} s per preview. Outside the mask the photo is pasted back."));
         report.EndSection();
     }
 }

@@ -18,8 +18,10 @@ namespace GanSharp.Methods.Editing;
 /// <param name="TopFraction">The threshold t_u is set so that P(a_u &gt; t_u) = this fraction over all pixels of all samples [0.01].</param>
 /// <param name="QuantilePixels">Pixels per sample and unit kept (at random) to estimate t_u; the rest of the work streams.</param>
 /// <param name="RankedUnits">Units listed per concept in the result.</param>
+/// <param name="CausalSamples">Samples (the first of the same seeded ones, at most <paramref name="Samples"/>) over which every unit's causal effect on every concept is
+/// measured by intervention (<see cref="Dissection.CausalEffects"/>); 0: IoU only. Needs a segmenter that reads images.</param>
 public sealed record DissectionOptions(int Layer, int Samples = 2000, int BatchSize = 50, ulong Seed = 1, double TopFraction = 0.01,
-    int QuantilePixels = 64, int RankedUnits = 20)
+    int QuantilePixels = 64, int RankedUnits = 20, int CausalSamples = 200)
 {
     /// <summary>Throws a <see cref="GanSharpException"/> naming the first invalid setting.</summary>
     public DissectionOptions Validate()
@@ -29,6 +31,7 @@ public sealed record DissectionOptions(int Layer, int Samples = 2000, int BatchS
         if (!(TopFraction > 0 && TopFraction < 1)) throw new GanSharpException($"dissection: top fraction {TopFraction}; must be in (0, 1)");
         if (QuantilePixels < 1) throw new GanSharpException($"dissection: {QuantilePixels} quantile pixels; must be at least 1");
         if (RankedUnits < 1) throw new GanSharpException($"dissection: {RankedUnits} ranked units; must be at least 1");
+        if (CausalSamples < 0) throw new GanSharpException($"dissection: {CausalSamples} causal samples; must not be negative (0: IoU only)");
         return this;
     }
 }
@@ -49,10 +52,17 @@ public sealed record ConceptScore(string Concept, double Coverage, IReadOnlyList
 
 /// <summary>
 /// The result of <see cref="Dissection.Run"/>: per unit, threshold, active level and best concept; per concept, ranked
-/// units; and the whole IoU matrix <c>[units][concepts]</c>. Saved as <c>dissection.json</c>.
+/// units; the whole IoU matrix <c>[units][concepts]</c>; and, when measured, the causal effects of inserting and removing
+/// each unit on each concept (<see cref="Dissection.CausalEffects"/>). Saved as <c>dissection.json</c>; a file without the
+/// causal effects (written before they existed, or with user masks) ranks units by IoU alone.
 /// </summary>
+/// <param name="InsertEffects">Per unit and concept, the mean change of the concept's share of the edited region when the unit
+/// is set to its active level there. // [units][concepts]</param>
+/// <param name="RemoveEffects">The same for setting the unit to 0 there. // [units][concepts]</param>
+/// <param name="CausalSamples">Samples the effects were measured on (0: not measured).</param>
 public sealed record DissectionResult(int Layer, int Samples, ulong Seed, double TopFraction, string Segmenter, IReadOnlyList<string> Concepts,
-    IReadOnlyList<UnitScore> Units, IReadOnlyList<ConceptScore> ConceptScores, double[][] Iou)
+    IReadOnlyList<UnitScore> Units, IReadOnlyList<ConceptScore> ConceptScores, double[][] Iou, double[][]? InsertEffects = null,
+    double[][]? RemoveEffects = null, int CausalSamples = 0)
 {
     /// <summary>The file name inside a dissection folder.</summary>
     public const string FileName = "dissection.json";
@@ -64,8 +74,24 @@ public sealed record DissectionResult(int Layer, int Samples, ulong Seed, double
         ConceptScores.FirstOrDefault(c => string.Equals(c.Concept, name, StringComparison.OrdinalIgnoreCase))
         ?? throw new GanSharpException($"concept '{name}' is not in the dissection", "known concepts: " + string.Join(", ", Concepts));
 
-    /// <summary>The <paramref name="k"/> units of <paramref name="concept"/> with the highest IoU.</summary>
-    public IReadOnlyList<int> TopUnits(string concept, int k) => Concept(concept).Units.Take(k).Select(u => u.Unit).ToArray();
+    /// <summary>Whether the causal effects were measured (<see cref="InsertEffects"/>, <see cref="RemoveEffects"/>).</summary>
+    [JsonIgnore]
+    public bool HasCausalEffects => InsertEffects is not null && RemoveEffects is not null && CausalSamples > 0;
+
+    /// <summary>
+    /// The <paramref name="k"/> units GAN Paint sets for <paramref name="concept"/>: with causal effects, those whose
+    /// insertion raises the concept's share most (<paramref name="action"/> insert) or whose removal lowers it most (remove);
+    /// without them, or when <paramref name="action"/> is null, those with the highest IoU.
+    /// </summary>
+    public IReadOnlyList<int> TopUnits(string concept, int k, PaintAction? action = null)
+    {
+        var entry = Concept(concept);
+        if (action is null || !HasCausalEffects) return entry.Units.Take(k).Select(u => u.Unit).ToArray();
+        int c = Concepts.ToList().FindIndex(n => string.Equals(n, entry.Concept, StringComparison.Ordinal));
+        var effects = action == PaintAction.Insert ? InsertEffects! : RemoveEffects!;
+        double sign = action == PaintAction.Insert ? 1 : -1;
+        return Enumerable.Range(0, effects.Length).OrderByDescending(u => sign * effects[u][c]).ThenBy(u => u).Take(k).ToArray();
+    }
 
     /// <summary>Writes <c>dissection.json</c> into <paramref name="folder"/> atomically.</summary>
     public string Save(string folder)
@@ -85,13 +111,16 @@ public sealed record DissectionResult(int Layer, int Samples, ulong Seed, double
         {
             var r = JsonSerializer.Deserialize<DissectionResult>(File.ReadAllText(path), Json) ?? throw new JsonException("empty");
             if (r.Units.Count == 0 || r.Concepts.Count == 0 || r.Iou.Length != r.Units.Count) throw new JsonException("units, concepts and the IoU matrix do not agree");
+            foreach (var effects in new[] { r.InsertEffects, r.RemoveEffects })
+                if (effects is not null && (effects.Length != r.Units.Count || effects.Any(row => row.Length != r.Concepts.Count)))
+                    throw new JsonException("the causal effects do not match the units and concepts");
             return r;
         }
         catch (JsonException e) { throw new GanSharpException($"{path}: not a readable dissection ({e.Message})"); }
     }
 }
 
-/// <summary>Progress of a dissection: pass 1 estimates thresholds, pass 2 scores concepts.</summary>
+/// <summary>Progress of a dissection: pass 1 estimates thresholds, pass 2 scores concepts, pass 3 measures causal effects.</summary>
 public readonly record struct DissectionProgress(int Pass, int Done, int Total);
 
 /// <summary>
@@ -236,6 +265,106 @@ public static class Dissection
         var conceptScores = names.Select((c, k) => new ConceptScore(c, coverage[k],
             Enumerable.Range(0, units).Select(u => new RankedUnit(u, iouRows[u][k])).OrderByDescending(r => r.Iou).ThenBy(r => r.Unit).Take(o.RankedUnits).ToArray())).ToArray();
         foreach (var x in new[] { inter, activeCount, activeSum, conceptCount, iou, t }) x.Dispose();
-        return new DissectionResult(o.Layer, o.Samples, o.Seed, o.TopFraction, segmenter.Name, names.ToArray(), unitScores, conceptScores, iouRows);
+        var result = new DissectionResult(o.Layer, o.Samples, o.Seed, o.TopFraction, segmenter.Name, names.ToArray(), unitScores, conceptScores, iouRows);
+        if (o.CausalSamples == 0 || !segmenter.ReadsImages) return result;
+        var (insert, remove, measured) = CausalEffects(g, segmenter, o.Layer, active, o.Seed, Math.Min(o.CausalSamples, o.Samples), o.BatchSize, progress, cancel);
+        return measured == 0 ? result : result with { InsertEffects = insert, RemoveEffects = remove, CausalSamples = measured };
+    }
+
+    /// <summary>
+    /// GAN Paint's intervention: <paramref name="features"/> (<c>[B, C, r, r]</c>) with the channels <paramref name="units"/>
+    /// set inside <paramref name="region"/> (<c>[1, 1, r, r]</c> or <c>[B, 1, r, r]</c>, 0/1) to <paramref name="levels"/>
+    /// (one per unit; null: 0, i.e. removal); everything else unchanged.
+    /// </summary>
+    public static Tensor SetUnits(Tensor features, Tensor region, IReadOnlyList<int> units, IReadOnlyList<double>? levels = null)
+    {
+        if (levels is not null && levels.Count != units.Count) throw new ArgumentException($"{units.Count} units but {levels.Count} levels", nameof(levels));
+        using var scope = NewDisposeScope();
+        long c = features.shape[1];
+        var select = zeros(new long[] { 1, c, 1, 1 }, device: features.device);      // which channels are set
+        var values = zeros(new long[] { 1, c, 1, 1 }, device: features.device);      // what they are set to
+        for (int i = 0; i < units.Count; i++)
+        {
+            select[0, units[i]] = 1;
+            if (levels is not null) values[0, units[i]] = levels[i];
+        }
+        var where = select * region.to(features.dtype);                                // [1 or B, C, r, r]
+        return (features * (1 - where) + values * where).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The edited region of the causal effects at the layer's resolution: the centre square of half the side (the
+    /// editing bench's mask), 1 inside. // [1, 1, r, r]
+    /// </summary>
+    public static Tensor CausalRegion(long side, Device? device = null)
+    {
+        var m = zeros(new long[] { 1, 1, side, side }, device: device);
+        int lo = (int)(side / 4), hi = (int)(side - side / 4);
+        m[.., .., lo..hi, lo..hi] = 1;
+        return m;
+    }
+
+    /// <summary>
+    /// Average causal effects of each unit on each concept (Bau et al., ICLR 2019, §3.2), by intervention on the
+    /// dissection's first <paramref name="samples"/> seeded samples: inside <see cref="CausalRegion"/> the unit is set to
+    /// its active level (insert) or to 0 (remove), as GAN Paint does, the rest of the synthesis runs unchanged, and the
+    /// concept's share of the region's pixels is compared with the unedited sample's. Samples the segmenter has no masks
+    /// for are left out.
+    /// </summary>
+    /// <param name="g">The generator.</param>
+    /// <param name="segmenter">Reads concepts from images (<see cref="ISegmenter.ReadsImages"/>).</param>
+    /// <param name="layer">The dissected layer.</param>
+    /// <param name="activeLevels">Per unit, the value insertion writes.</param>
+    /// <param name="seed">The dissection's seed (<see cref="SampleInputs"/>).</param>
+    /// <param name="samples">How many samples.</param>
+    /// <param name="batchSize">Samples generated at once.</param>
+    /// <param name="progress">Reported as pass 3.</param>
+    /// <param name="cancel">Checked before every batch.</param>
+    /// <returns>The insert and remove effects <c>[units][concepts]</c> and how many samples they were measured on.</returns>
+    public static (double[][] Insert, double[][] Remove, int Samples) CausalEffects(IGenerator g, ISegmenter segmenter, int layer, IReadOnlyList<double> activeLevels,
+        ulong seed, int samples, int batchSize, IProgress<DissectionProgress>? progress = null, CancellationToken cancel = default)
+    {
+        ArgumentNullException.ThrowIfNull(g);
+        ArgumentNullException.ThrowIfNull(segmenter);
+        if (!segmenter.ReadsImages) throw new GanSharpException($"dissection: the segmenter ({segmenter.Name}) cannot segment edited images, so causal effects cannot be measured");
+        int units = activeLevels.Count, concepts = segmenter.Concepts.Count;
+        var device = g.MeanLatent.device;
+        g.Module.eval();
+        var insert = zeros(new long[] { units, concepts }, dtype: float64);
+        var remove = zeros(new long[] { units, concepts }, dtype: float64);
+        int measured = 0;
+        for (int start = 0; start < samples; start += batchSize)
+        {
+            cancel.ThrowIfCancellationRequested();
+            using var scope = NewDisposeScope();
+            int b = Math.Min(batchSize, samples - start);
+            using var noGrad = no_grad();
+            var (ws, noise) = SampleInputs(g, seed, start, b, device);
+            var features = g.FeaturesAt(layer, ws, noise);                                        // [B, C_l, r, r]
+            var region = CausalRegion(features.shape[2], device);                               // [1, 1, r, r]
+            var pixels = F.interpolate(region, new long[] { g.Output.Height, g.Output.Width }, mode: InterpolationMode.Nearest).cpu(); // [1, 1, H, W]
+            var indices = Enumerable.Range(start, b).ToArray();
+            Tensor Shares(Tensor f, out bool[] known) =>                                          // [B, K]: each concept's share of the region
+                (segmenter.Segment(g.SynthesizeFrom(layer, f, ws, noise), indices, out known).cpu().to(float32) * pixels).sum(new long[] { 2, 3 }) / pixels.sum();
+            var before = Shares(features, out bool[] known);
+            var keep = tensor(known).to(float32).unsqueeze(1);                                  // [B, 1]
+            for (int u = 0; u < units; u++)
+            {
+                var inserted = SetUnits(features, region, new[] { u }, new[] { activeLevels[u] });
+                var removed = SetUnits(features, region, new[] { u });
+                insert[u].add_(((Shares(inserted, out _) - before) * keep).sum(new long[] { 0 }).to(float64));
+                remove[u].add_(((Shares(removed, out _) - before) * keep).sum(new long[] { 0 }).to(float64));
+            }
+            measured += known.Count(k => k);
+            progress?.Report(new DissectionProgress(3, start + b, samples));
+        }
+        double[][] Rows(Tensor sums)
+        {
+            using var mean = sums / Math.Max(1, measured);
+            return Enumerable.Range(0, units).Select(u => mean[u].data<double>().ToArray()).ToArray();
+        }
+        var result = (Rows(insert), Rows(remove), measured);
+        insert.Dispose(); remove.Dispose();
+        return result;
     }
 }

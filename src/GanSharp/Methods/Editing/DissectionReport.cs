@@ -27,14 +27,30 @@ public static class DissectionReport
             report.Section("Summary", string.Create(CultureInfo.InvariantCulture,
                 $"{r.Units.Count} units at layer {r.Layer}, {r.Samples} samples (seed {r.Seed}), thresholds at the top {r.TopFraction:P0} of each unit's activations, " +
                 $"concepts from the {r.Segmenter} segmenter. {matched} units have IoU above {MatchedIou} with some concept."));
-            report.Table(new[] { "concept", "coverage", "best units (IoU)", "units matched" },
-                r.ConceptScores.Select(c => (IReadOnlyList<string>)new[]
+            // With causal effects: the units GAN Paint sets for each action, with the mean change of the concept's share of the edited region.
+            string Causal(string concept, PaintAction action)
+            {
+                int k = r.Concepts.ToList().IndexOf(concept);
+                var effects = action == PaintAction.Insert ? r.InsertEffects! : r.RemoveEffects!;
+                return string.Join(", ", r.TopUnits(concept, 5, action).Select(u => string.Create(CultureInfo.InvariantCulture, $"{u} ({effects[u][k]:+0.000;-0.000})")));
+            }
+            var header = new List<string> { "concept", "coverage", "best units (IoU)", "units matched" };
+            if (r.HasCausalEffects) header.AddRange(new[] { "units to insert (Δ share)", "units to remove (Δ share)" });
+            report.Table(header, r.ConceptScores.Select(c =>
+            {
+                var row = new List<string>
                 {
                     c.Concept,
                     c.Coverage.ToString("P1", CultureInfo.InvariantCulture),
                     string.Join(", ", c.Units.Take(5).Select(u => string.Create(CultureInfo.InvariantCulture, $"{u.Unit} ({u.Iou:0.000})"))),
                     r.Units.Count(u => u.BestConcept == c.Concept && u.Iou > MatchedIou).ToString(CultureInfo.InvariantCulture),
-                }));
+                };
+                if (r.HasCausalEffects) row.AddRange(new[] { Causal(c.Concept, PaintAction.Insert), Causal(c.Concept, PaintAction.Remove) });
+                return (IReadOnlyList<string>)row;
+            }));
+            if (r.HasCausalEffects)
+                report.Paragraph(string.Create(CultureInfo.InvariantCulture,
+                    $"Δ share: the mean change of the concept's share of the centre square (half the side) when the unit alone is set to its active level there (insert) or to 0 (remove), measured on the first {r.CausalSamples} samples. GAN Paint sets the units with the largest change for the action."));
             report.EndSection();
 
             using var scope = NewDisposeScope();
@@ -54,6 +70,22 @@ public static class DissectionReport
                     report.Image(name, string.Create(CultureInfo.InvariantCulture, $"{c.Concept}: unit {u.Unit}, IoU {u.Iou:0.000}"));
                 }
             report.EndSection();
+            if (r.HasCausalEffects)
+            {
+                report.Section("Inserting each concept", "Each pair of rows: the samples, then the same samples with the concept's top 3 units to insert set to their active level inside the centre square.");
+                var region = Dissection.CausalRegion(features.shape[2], g.MeanLatent.device);                  // [1, 1, r, r]
+                var full = g.FeaturesAt(r.Layer, ws, noise);                                                   // [S, C_l, r, r]
+                foreach (var c in r.ConceptScores.Where(c => c.Coverage > 0))
+                {
+                    var top = r.TopUnits(c.Concept, 3, PaintAction.Insert);
+                    var edited = Dissection.SetUnits(full, region, top, top.Select(u => r.Units[u].ActiveLevel).ToArray());
+                    var inserted = g.SynthesizeFrom(r.Layer, edited, ws, noise).cpu();
+                    var (path, name) = report.NewImagePath($"{c.Concept}-insert");
+                    SampleGrid.WritePng(cat(new[] { images, inserted.clamp(-1, 1) }), path, new GridOptions(Columns: samples, Scale: Math.Max(1, 64 / g.Output.Height)));
+                    report.Image(name, $"{c.Concept}: units {string.Join(", ", top)} inserted in the centre");
+                }
+                report.EndSection();
+            }
             return report.Publish();
         }
         catch

@@ -160,11 +160,12 @@ public sealed class EditSession : IDisposable
 
     /// <summary>The fast edit: the features edited inside the mask, rendered through the δ fitted once, pasted into the photo.</summary>
     /// <param name="mask">The painted region, <c>[H, W]</c>, <c>[1, H, W]</c> or <c>[1, 1, H, W]</c>, nonzero = painted.</param>
-    /// <param name="concept">A concept of the dissection; its top <see cref="PaintOptions.Units"/> units are set.</param>
+    /// <param name="concept">A concept of the dissection; its top <see cref="PaintOptions.Units"/> units for <paramref name="action"/>
+    /// are set (<see cref="DissectionResult.TopUnits"/>: by causal effect when the dissection measured it, else by IoU).</param>
     /// <param name="action">Insert or remove.</param>
     /// <param name="cancel">Checked before the work starts.</param>
     public EditResult Preview(Tensor mask, string concept, PaintAction action, CancellationToken cancel = default) =>
-        Preview(mask, Dissection.TopUnits(concept, Options.Units), action, cancel);
+        Preview(mask, Dissection.TopUnits(concept, Options.Units, action), action, cancel);
 
     /// <summary>The fast edit of explicit <paramref name="units"/> (e.g. a control set of random units).</summary>
     public EditResult Preview(Tensor mask, IReadOnlyList<int> units, PaintAction action, CancellationToken cancel = default)
@@ -178,7 +179,7 @@ public sealed class EditSession : IDisposable
 
     /// <summary>The full-quality edit: δ re-fitted (from the session's δ) on the edited features with the mask left out of the loss.</summary>
     public EditResult Render(Tensor mask, string concept, PaintAction action, CancellationToken cancel = default) =>
-        Render(mask, Dissection.TopUnits(concept, Options.Units), action, cancel);
+        Render(mask, Dissection.TopUnits(concept, Options.Units, action), action, cancel);
 
     /// <summary>The full-quality edit of explicit <paramref name="units"/>.</summary>
     public EditResult Render(Tensor mask, IReadOnlyList<int> units, PaintAction action, CancellationToken cancel = default)
@@ -204,20 +205,9 @@ public sealed class EditSession : IDisposable
     /// The features with <paramref name="chosen"/> units set inside <paramref name="layerMask"/> (<c>[1, 1, r, r]</c>, 0/1):
     /// to Strength × their active level (insert) or to 0 (remove); everything else unchanged.
     /// </summary>
-    public Tensor EditFeatures(Tensor layerFeatures, Tensor layerMask, IReadOnlyList<int> chosen, PaintAction action)
-    {
-        using var scope = NewDisposeScope();
-        long c = layerFeatures.shape[1];
-        var select = zeros(new long[] { 1, c, 1, 1 }, device: layerFeatures.device);     // which channels are edited
-        var values = zeros(new long[] { 1, c, 1, 1 }, device: layerFeatures.device);     // what they are set to
-        foreach (int u in chosen)
-        {
-            select[0, u] = 1;
-            if (action == PaintAction.Insert) values[0, u] = Options.Strength * Dissection.Units[u].ActiveLevel;
-        }
-        var where = select * layerMask.to(layerFeatures.dtype);                               // [1, C, r, r]
-        return (layerFeatures * (1 - where) + values * where).MoveToOuterDisposeScope();
-    }
+    public Tensor EditFeatures(Tensor layerFeatures, Tensor layerMask, IReadOnlyList<int> chosen, PaintAction action) =>
+        Editing.Dissection.SetUnits(layerFeatures, layerMask, chosen,
+            action == PaintAction.Insert ? chosen.Select(u => Options.Strength * Dissection.Units[u].ActiveLevel).ToArray() : null);
 
     /// <summary>The painted mask at resolution <paramref name="side"/>: a cell is edited when any of its pixels is painted. // [1, 1, r, r]</summary>
     public static Tensor LayerMask(Tensor mask, long side)

@@ -21,4 +21,10 @@ public interface ISegmenter
     /// one flag per image.
     /// </summary>
     Tensor Segment(Tensor images, IReadOnlyList<int> sampleIndices, out bool[] known);
+
+    /// <summary>
+    /// Whether the masks are read from the images themselves (so any image can be segmented, e.g. an edited sample), rather
+    /// than looked up by sample index. The causal effects of a dissection need it.
+    /// </summary>
+    bool ReadsImages => true;
 }

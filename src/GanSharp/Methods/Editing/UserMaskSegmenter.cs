@@ -48,6 +48,9 @@ public sealed class UserMaskSegmenter : ISegmenter
     public string Name => "user-masks";
 
     /// <inheritdoc />
+    public bool ReadsImages => false;
+
+    /// <inheritdoc />
     public IReadOnlyList<string> Concepts { get; }
 
     /// <inheritdoc />

@@ -74,4 +74,99 @@ public class DissectionTests
         File.WriteAllText(dir.Combine(DissectionResult.FileName), "{ not json");
         Assert.Throws<GanSharpException>(() => DissectionResult.Load(dir.Path));
     }
+
+    /// <summary>
+    /// The causal pass (GAN Dissection §3.2): each effect equals the intervention computed by hand (the unit set to its
+    /// active level, or to 0, inside the centre region, and the concept's share of the region compared with the unedited
+    /// sample's); GAN Paint's units for an action are ranked by it, IoU stays the ranking without an action or without
+    /// effects (an older file, or user masks); the effects survive a save and load.
+    /// </summary>
+    [Fact]
+    public void CausalEffectsAreInterventionsAndRankTheUnitsGanPaintSets()
+    {
+        using var scope = NewDisposeScope();
+        manual_seed(2);
+        var g = new StyleGan2Generator(new StyleGanConfig(Resolution: 16, Channels: 3, LatentSize: 8, StyleSize: 8, MappingLayers: 2, ChannelBase: 64, MaxChannels: 8));
+        var options = new DissectionOptions(Layer: 1, Samples: 12, BatchSize: 5, CausalSamples: 6);
+        var segmenter = new EmojiColorSegmenter();
+        var r = Dissection.Run(g, segmenter, options);
+        Assert.True(r.HasCausalEffects);
+        Assert.Equal(6, r.CausalSamples);
+        Assert.Equal(r.Units.Count, r.InsertEffects!.Length);
+        Assert.All(r.InsertEffects.Concat(r.RemoveEffects!), row => Assert.Equal(r.Concepts.Count, row.Length));
+        Assert.Contains(r.InsertEffects.SelectMany(row => row), v => Math.Abs(v) > 1e-3); // interventions that change something
+        // Every concept's shares partition the region, so the changes sum to 0 for every unit.
+        Assert.All(r.InsertEffects.Concat(r.RemoveEffects!), row => Assert.Equal(0, row.Sum(), 6));
+
+        // Unit 3 by hand, over the 6 samples.
+        int unit = 3;
+        using (no_grad())
+        {
+            var (ws, noise) = Dissection.SampleInputs(g, options.Seed, 0, 6, CPU);
+            var f = g.FeaturesAt(1, ws, noise);                                      // [6, C, 8, 8]
+            var region = zeros(1, 1, 8, 8);
+            region[.., .., 2..6, 2..6] = 1;
+            Assert.True(allclose(Dissection.CausalRegion(8), region));
+            var pixels = nn.functional.interpolate(region, new long[] { 16, 16 }, mode: InterpolationMode.Nearest);
+            double[] Share(Tensor features) =>
+                ((EmojiColorSegmenter.Segment(g.SynthesizeFrom(1, features, ws, noise)) * pixels).sum(new long[] { 2, 3 }) / pixels.sum()).mean(new long[] { 0 }).to(float64).data<double>().ToArray();
+            var before = Share(f);
+            var inserted = f.clone();
+            inserted[.., unit] = f[.., unit] * (1 - region[0, 0]) + region[0, 0] * (float)r.Units[unit].ActiveLevel;
+            var removed = f.clone();
+            removed[.., unit] = f[.., unit] * (1 - region[0, 0]);
+            var (ins, rem) = (Share(inserted), Share(removed));
+            Assert.Contains(ins.Zip(before), p => Math.Abs(p.First - p.Second) > 1e-3);
+            for (int k = 0; k < r.Concepts.Count; k++)
+            {
+                Assert.Equal(ins[k] - before[k], r.InsertEffects[unit][k], 5);
+                Assert.Equal(rem[k] - before[k], r.RemoveEffects![unit][k], 5);
+            }
+        }
+
+        // Ranking: by the effect for an action, by IoU otherwise.
+        int c = r.Concepts.ToList().IndexOf("yellow");
+        var byInsert = r.TopUnits("yellow", 3, PaintAction.Insert);
+        Assert.Equal(Enumerable.Range(0, r.Units.Count).OrderByDescending(u => r.InsertEffects![u][c]).ThenBy(u => u).Take(3), byInsert);
+        Assert.Equal(Enumerable.Range(0, r.Units.Count).OrderBy(u => r.RemoveEffects![u][c]).ThenBy(u => u).Take(3), r.TopUnits("yellow", 3, PaintAction.Remove));
+        Assert.Equal(r.ConceptScores.Single(x => x.Concept == "yellow").Units.Take(3).Select(u => u.Unit), r.TopUnits("yellow", 3));
+        var iouOnly = r with { InsertEffects = null, RemoveEffects = null, CausalSamples = 0 };
+        Assert.Equal(r.TopUnits("yellow", 3), iouOnly.TopUnits("yellow", 3, PaintAction.Insert));
+
+        using var dir = new ScratchFolder("dissection-causal");
+        r.Save(dir.Path);
+        var loaded = DissectionResult.Load(dir.Path);
+        Assert.Equal(byInsert, loaded.TopUnits("yellow", 3, PaintAction.Insert));
+        Assert.Equal(r.InsertEffects![unit], loaded.InsertEffects![unit]);
+        // A file from before the causal pass (no such fields) loads and ranks by IoU.
+        var old = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(dir.Combine(DissectionResult.FileName)))!.AsObject();
+        old.Remove("insertEffects"); old.Remove("removeEffects"); old.Remove("causalSamples");
+        File.WriteAllText(dir.Combine(DissectionResult.FileName), old.ToJsonString());
+        var before2 = DissectionResult.Load(dir.Path);
+        Assert.False(before2.HasCausalEffects);
+        Assert.Equal(r.TopUnits("yellow", 3), before2.TopUnits("yellow", 3, PaintAction.Insert));
+        // Effects of the wrong shape are refused.
+        old["insertEffects"] = new System.Text.Json.Nodes.JsonArray(new System.Text.Json.Nodes.JsonArray(1.0));
+        File.WriteAllText(dir.Combine(DissectionResult.FileName), old.ToJsonString());
+        Assert.Throws<GanSharpException>(() => DissectionResult.Load(dir.Path));
+    }
+
+    /// <summary>User masks belong to the unedited samples: the causal pass is skipped (and refused when asked for directly).</summary>
+    [Fact]
+    public void UserMasksCannotMeasureCausalEffects()
+    {
+        using var scope = NewDisposeScope();
+        manual_seed(3);
+        var g = new StyleGan2Generator(new StyleGanConfig(Resolution: 16, Channels: 3, LatentSize: 8, StyleSize: 8, MappingLayers: 2, ChannelBase: 64, MaxChannels: 8));
+        using var dir = new ScratchFolder("user-masks");
+        Directory.CreateDirectory(dir.Combine("0"));
+        var mask = zeros(16, 16);
+        mask[..8] = 1;
+        GanSharp.Imaging.ImageWriter.WritePng((mask * 2 - 1).unsqueeze(0), dir.Combine("0", "sky.png"));
+        var masks = new UserMaskSegmenter(dir.Path);
+        Assert.False(((ISegmenter)masks).ReadsImages);
+        var r = Dissection.Run(g, masks, new DissectionOptions(Layer: 1, Samples: 3, BatchSize: 3));
+        Assert.False(r.HasCausalEffects);
+        Assert.Throws<GanSharpException>(() => Dissection.CausalEffects(g, masks, 1, r.Units.Select(u => u.ActiveLevel).ToArray(), 1, 3, 3));
+    }
 }

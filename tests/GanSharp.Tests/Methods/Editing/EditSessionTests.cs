@@ -65,6 +65,27 @@ public class EditSessionTests
         Assert.True(GradCheck.Same(inserted[0, 5, 0..2], features[0, 5, 0..2]));
     }
 
+    /// <summary>With causal effects in the dissection, an edit sets the units that move the concept most for that action, not the IoU's.</summary>
+    [Fact]
+    public void EditsSetTheUnitsWithTheLargestCausalEffectForTheAction()
+    {
+        using var scope = NewDisposeScope();
+        var g = Tiny();
+        // Concept "a": inserting units 6, 0, 3 raises it most; removing units 1, 4, 2 lowers it most.
+        double[] insertA = { 0.2, 0.0, 0.01, 0.1, 0.0, 0.0, 0.3, 0.02 }, removeA = { 0.0, -0.3, -0.1, 0.0, -0.2, 0.0, 0.0, 0.0 };
+        var causal = Dissected() with
+        {
+            InsertEffects = insertA.Select(v => new[] { v, -v }).ToArray(), RemoveEffects = removeA.Select(v => new[] { v, -v }).ToArray(), CausalSamples = 10,
+        };
+        using var session = EditSession.Fit(g, causal, Photo(g), Fast with { FeatureSteps = 0, FitSteps = 0 });
+        var mask = zeros(16, 16);
+        mask[4..12, 4..12] = 1;
+        using (var inserted = session.Preview(mask, "a", PaintAction.Insert)) Assert.Equal(new[] { 6, 0, 3 }, inserted.Units);
+        using (var removed = session.Preview(mask, "a", PaintAction.Remove)) Assert.Equal(new[] { 1, 4, 2 }, removed.Units);
+        using var withoutEffects = EditSession.Fit(g, Dissected(), Photo(g), Fast with { FeatureSteps = 0, FitSteps = 0 });
+        using (var byIou = withoutEffects.Preview(mask, "a", PaintAction.Insert)) Assert.Equal(new[] { 2, 5, 7 }, byIou.Units);
+    }
+
     [Fact]
     public void ZeroPerturbationIsTheOriginalGeneratorAndTheFitLowersTheError()
     {
