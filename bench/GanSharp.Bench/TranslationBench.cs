@@ -78,6 +78,15 @@ public static class TranslationBench
 
         var rows = new List<string>();
         var fidRows = new List<string>();
+        void AddRows(string label, TranslationDirection dir, HeldOutPairs d, Tensor translated, string speed)
+        {
+            var (srcMae, srcSsim, srcPerc) = d.SourceDistances;
+            var (trMae, trSsim, trPerc) = Distances(phi, size, translated, d.Truth);
+            rows.Add(string.Create(CultureInfo.InvariantCulture,
+                $"| {label} | {dir.Name()} | {srcMae:0.0000} → {trMae:0.0000} ({Gain(srcMae, trMae)}) | {srcSsim:0.000} → {trSsim:0.000} | {srcPerc:0.000} → {trPerc:0.000} ({Gain(srcPerc, trPerc)}) | {speed} |"));
+            fidRows.Add(string.Create(CultureInfo.InvariantCulture,
+                $"| {label} | {dir.Name()} | {d.FloorFid:0.00} | {d.SourceFid:0.00} | {Fid(features, references[dir], translated):0.00} |"));
+        }
         foreach (var path in checkpoints)
         {
             using var loaded = Translators.Load(path, CPU);
@@ -88,14 +97,9 @@ public static class TranslationBench
             {
                 using var scope = NewDisposeScope();
                 var clock = Stopwatch.StartNew();
-                var translated = Translate(loaded.Translator, d.Source, dir); // [N, C, H, W]
+                var translated = InChunks(x => loaded.Translator.Translate(x, dir), d.Source); // [N, C, H, W]
                 double perSecond = d.Source.shape[0] / clock.Elapsed.TotalSeconds;
-                var (srcMae, srcSsim, srcPerc) = d.SourceDistances;
-                var (trMae, trSsim, trPerc) = Distances(phi, size, translated, d.Truth);
-                rows.Add(string.Create(CultureInfo.InvariantCulture,
-                    $"| {label} | {dir.Name()} | {srcMae:0.0000} → {trMae:0.0000} ({Gain(srcMae, trMae)}) | {srcSsim:0.000} → {trSsim:0.000} | {srcPerc:0.000} → {trPerc:0.000} ({Gain(srcPerc, trPerc)}) | {perSecond:0} |"));
-                fidRows.Add(string.Create(CultureInfo.InvariantCulture,
-                    $"| {label} | {dir.Name()} | {d.FloorFid:0.00} | {d.SourceFid:0.00} | {Fid(features, references[dir], translated):0.00} |"));
+                AddRows(label, dir, d, translated, perSecond.ToString("0", CultureInfo.InvariantCulture));
                 Console.Error.WriteLine($"{label} {dir.Name()}: done in {clock.Elapsed.TotalSeconds:0.0} s");
             }
         }
@@ -114,14 +118,8 @@ public static class TranslationBench
                 using var g = TrainPaired(config, source, target, pairedSteps, opt.Int("--paired-batch", 8), seed: 0);
                 double trainSeconds = clock.Elapsed.TotalSeconds;
                 Tensor translated;
-                using (no_grad()) translated = cat(Enumerable.Range(0, (int)((d.Source.shape[0] + 31) / 32))
-                    .Select(i => g.call(d.Source.narrow(0, i * 32, Math.Min(32, d.Source.shape[0] - i * 32))).clamp(-1, 1)).ToArray()); // [N, C, H, W]
-                var (srcMae, srcSsim, srcPerc) = d.SourceDistances;
-                var (trMae, trSsim, trPerc) = Distances(phi, size, translated, d.Truth);
-                rows.Add(string.Create(CultureInfo.InvariantCulture,
-                    $"| {label} | {dir.Name()} | {srcMae:0.0000} → {trMae:0.0000} ({Gain(srcMae, trMae)}) | {srcSsim:0.000} → {trSsim:0.000} | {srcPerc:0.000} → {trPerc:0.000} ({Gain(srcPerc, trPerc)}) | trained in {trainSeconds:0} s |"));
-                fidRows.Add(string.Create(CultureInfo.InvariantCulture,
-                    $"| {label} | {dir.Name()} | {d.FloorFid:0.00} | {d.SourceFid:0.00} | {Fid(features, references[dir], translated):0.00} |"));
+                using (no_grad()) translated = InChunks(g.call, d.Source); // [N, C, H, W]
+                AddRows(label, dir, d, translated, string.Create(CultureInfo.InvariantCulture, $"trained in {trainSeconds:0} s"));
                 Console.Error.WriteLine($"{label} {dir.Name()}: trained in {trainSeconds:0} s");
             }
         }
@@ -179,11 +177,12 @@ public static class TranslationBench
         return (DataLoader.LoadAll(pairs.A), DataLoader.LoadAll(pairs.B));
     }
 
-    static Tensor Translate(ITranslator translator, Tensor x, TranslationDirection dir)
+    /// <summary><paramref name="f"/> applied to <paramref name="x"/> 32 images at a time, clamped to [-1, 1].</summary>
+    static Tensor InChunks(Func<Tensor, Tensor> f, Tensor x)
     {
         var parts = new List<Tensor>();
         for (long s = 0; s < x.shape[0]; s += 32)
-            parts.Add(translator.Translate(x.narrow(0, s, Math.Min(32, x.shape[0] - s)), dir).clamp(-1, 1));
+            parts.Add(f(x.narrow(0, s, Math.Min(32, x.shape[0] - s))).clamp(-1, 1));
         return cat(parts, 0);
     }
 

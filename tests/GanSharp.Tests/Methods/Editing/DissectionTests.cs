@@ -10,6 +10,13 @@ public class DissectionTests
 {
     public DissectionTests() => TorchRuntime.EnsureInitialized();
 
+    /// <summary>A 16 px StyleGAN2 with 8 channels per layer, weights from <paramref name="seed"/>.</summary>
+    static StyleGan2Generator Tiny(int seed)
+    {
+        manual_seed(seed);
+        return new StyleGan2Generator(new StyleGanConfig(Resolution: 16, Channels: 3, LatentSize: 8, StyleSize: 8, MappingLayers: 2, ChannelBase: 64, MaxChannels: 8));
+    }
+
     [Fact]
     public void ThresholdsLeaveTheTopFractionAbove()
     {
@@ -50,8 +57,7 @@ public class DissectionTests
     public void ADissectionOfATinyGeneratorRoundTripsAndNamesUnknownConcepts()
     {
         using var scope = NewDisposeScope();
-        manual_seed(1);
-        var g = new StyleGan2Generator(new StyleGanConfig(Resolution: 16, Channels: 3, LatentSize: 8, StyleSize: 8, MappingLayers: 2, ChannelBase: 64, MaxChannels: 8));
+        var g = Tiny(1);
         var options = new DissectionOptions(Layer: 1, Samples: 20, BatchSize: 7);
         var r = Dissection.Run(g, new EmojiColorSegmenter(), options);
         Assert.Equal(8, r.Units.Count);                     // 8 maps at 8 px; the partial RGB image is not a unit
@@ -85,8 +91,7 @@ public class DissectionTests
     public void CausalEffectsAreInterventionsAndRankTheUnitsGanPaintSets()
     {
         using var scope = NewDisposeScope();
-        manual_seed(2);
-        var g = new StyleGan2Generator(new StyleGanConfig(Resolution: 16, Channels: 3, LatentSize: 8, StyleSize: 8, MappingLayers: 2, ChannelBase: 64, MaxChannels: 8));
+        var g = Tiny(2);
         var options = new DissectionOptions(Layer: 1, Samples: 12, BatchSize: 5, CausalSamples: 6);
         var segmenter = new EmojiColorSegmenter();
         var r = Dissection.Run(g, segmenter, options);
@@ -156,8 +161,7 @@ public class DissectionTests
     public void UserMasksCannotMeasureCausalEffects()
     {
         using var scope = NewDisposeScope();
-        manual_seed(3);
-        var g = new StyleGan2Generator(new StyleGanConfig(Resolution: 16, Channels: 3, LatentSize: 8, StyleSize: 8, MappingLayers: 2, ChannelBase: 64, MaxChannels: 8));
+        var g = Tiny(3);
         using var dir = new ScratchFolder("user-masks");
         Directory.CreateDirectory(dir.Combine("0"));
         var mask = zeros(16, 16);
