@@ -21,6 +21,9 @@ public class EditingCommandTests
         var d = DissectionResult.Load(dir.Combine("dis"));
         Assert.Equal(40, d.Samples);
         Assert.Equal(1, d.Layer);
+        Assert.True(d.HasCausalEffects);
+        Assert.Equal(40, d.CausalSamples); // --causal-samples 200 is capped at --samples
+        Assert.Contains("best to insert", output);
 
         InversionCommandTests.WriteFashionPngs(dir.Combine("in"), 1);
         var mask = -ones(3, 28, 28);
@@ -73,5 +76,7 @@ public class EditingCommandTests
         var d = DissectionResult.Load(dir.Combine("dis"));
         Assert.Equal(new[] { "top" }, d.Concepts);
         Assert.Equal(0.5, d.ConceptScores[0].Coverage, 6); // only sample 1 counts, half of it painted
+        Assert.False(d.HasCausalEffects);                   // user masks cannot segment edited samples
+        Assert.Contains("causal effects are not measured", err);
     }
 }
