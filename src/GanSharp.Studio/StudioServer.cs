@@ -176,9 +176,24 @@ sealed class StudioApi(StudioOptions options, StudioSessions sessions, StudioJob
         }));
     }
 
-    public object Concepts() => options.Dissection.ConceptScores
-        .Select(c => new { name = c.Concept, coverage = c.Coverage, units = c.Units.Take(options.Paint.Units).Select(u => new { unit = u.Unit, iou = u.Iou }) })
-        .ToArray();
+    /// <summary>
+    /// The dissection's concepts: coverage, the top-IoU units, and the units an edit sets for each action (by measured
+    /// causal effect when the dissection has it, else the top-IoU ones) with the best unit's insertion effect (null without).
+    /// </summary>
+    public object Concepts()
+    {
+        var d = options.Dissection;
+        int k = options.Paint.Units;
+        return d.ConceptScores.Select(c => new
+        {
+            name = c.Concept,
+            coverage = c.Coverage,
+            units = c.Units.Take(k).Select(u => new { unit = u.Unit, iou = u.Iou }),
+            insertUnits = d.TopUnits(c.Concept, k, PaintAction.Insert),
+            removeUnits = d.TopUnits(c.Concept, k, PaintAction.Remove),
+            insertEffect = d.HasCausalEffects ? d.InsertEffects![d.TopUnits(c.Concept, 1, PaintAction.Insert)[0]][d.Concepts.ToList().IndexOf(c.Concept)] : (double?)null,
+        }).ToArray();
+    }
 
     public async Task UploadAsync(HttpContext context)
     {

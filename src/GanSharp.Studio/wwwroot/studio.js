@@ -71,11 +71,15 @@
     for (const c of concepts) {
       const b = document.createElement("button");
       b.type = "button"; b.className = "concept"; b.textContent = c.name; b.dataset.concept = c.name;
-      b.title = `top units ${c.units.map((u) => u.unit).join(", ")}`;
+      b.title = `insert sets units ${c.insertUnits.join(", ")}; remove sets units ${c.removeUnits.join(", ")}` +
+        (c.insertEffect === null ? " (top units by IoU)" : ` (by measured effect; the best unit alone adds ${(100 * c.insertEffect).toFixed(0)} % of the region)`);
       b.onclick = () => { select(c.name); if (state.painted) preview(); };
       box.appendChild(b);
     }
-    select(concepts.find((c) => c.name === "yellow") ? "yellow" : concepts[0].name);
+    // The concept that inserts best (measured), else yellow, else the first.
+    const measured = concepts.filter((c) => c.insertEffect !== null && c.name !== "background");
+    const best = measured.length > 0 ? measured.reduce((a, c) => (c.insertEffect > a.insertEffect ? c : a)) : null;
+    select(best ? best.name : concepts.find((c) => c.name === "yellow") ? "yellow" : concepts[0].name);
     // A session from before (cookie) is resumed; otherwise one is started, so that the first upload's progress shows.
     const s = await fetch("/api/session", { method: "POST" });
     if (s.ok) { const info = await s.json(); if (info.hasImage) { state.hasImage = true; enable(); await loadBefore(); await refreshResult(); status("Session resumed. Paint a region."); } }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using GanSharp.Imaging;
+using GanSharp.Methods.Editing;
 using GanSharp.Studio;
 using GanSharp.Tests.Imaging;
 using Microsoft.AspNetCore.Hosting;
@@ -49,6 +50,11 @@ public class StudioApiTests : IClassFixture<StudioFixture>
         Assert.Equal(f.Options.Dissection.Concepts, names);
         Assert.Contains("yellow", names);
         Assert.Equal(f.Options.Paint.Units, concepts.RootElement[0].GetProperty("units").GetArrayLength());
+        // The units an edit sets, per action, as GAN Paint ranks them.
+        var red = concepts.RootElement.EnumerateArray().Single(e => e.GetProperty("name").GetString() == "red");
+        Assert.Equal(f.Options.Dissection.TopUnits("red", f.Options.Paint.Units, PaintAction.Insert), red.GetProperty("insertUnits").EnumerateArray().Select(u => u.GetInt32()));
+        Assert.Equal(f.Options.Dissection.TopUnits("red", f.Options.Paint.Units, PaintAction.Remove), red.GetProperty("removeUnits").EnumerateArray().Select(u => u.GetInt32()));
+        Assert.Equal(f.Options.Dissection.HasCausalEffects, red.GetProperty("insertEffect").ValueKind == JsonValueKind.Number);
         using var model = JsonDocument.Parse(await c.GetStringAsync("/api/model"));
         Assert.Equal(32, model.RootElement.GetProperty("width").GetInt32());
         Assert.Equal("stylegan2-emoji", model.RootElement.GetProperty("name").GetString());

@@ -20,7 +20,7 @@ public class StudioBrowserTests
     /// <summary>Debian's chromium binary (scripts/bootstrap.sh installs the package).</summary>
     public const string Chromium = "/usr/lib/chromium/chromium";
 
-    /// <summary>The bundled emoji the test paints on (a yellow cat face) and the concept it paints (dark: the concept whose insertion works best, bench/README.md, editing).</summary>
+    /// <summary>The bundled emoji the test paints on (a yellow cat face) and the concept it paints (dark; red, which inserts best into a centre square, came out teal in this thin stroke: bench/README.md, editing).</summary>
     const string Emoji = "1f639.png", Concept = "dark";
 
     [Fact]

@@ -19,7 +19,7 @@ namespace GanSharp.Methods.Editing;
 /// <param name="QuantilePixels">Pixels per sample and unit kept (at random) to estimate t_u; the rest of the work streams.</param>
 /// <param name="RankedUnits">Units listed per concept in the result.</param>
 /// <param name="CausalSamples">Samples (the first of the same seeded ones, at most <paramref name="Samples"/>) over which every unit's causal effect on every concept is
-/// measured by intervention (<see cref="Dissection.CausalEffects"/>); 0: IoU only. Needs a segmenter that reads images.</param>
+/// measured by intervention in a square of half the side placed at random (<see cref="Dissection.CausalEffects"/>); 0: IoU only. Needs a segmenter that reads images.</param>
 public sealed record DissectionOptions(int Layer, int Samples = 2000, int BatchSize = 50, ulong Seed = 1, double TopFraction = 0.01,
     int QuantilePixels = 64, int RankedUnits = 20, int CausalSamples = 200)
 {
@@ -293,8 +293,8 @@ public static class Dissection
     }
 
     /// <summary>
-    /// The edited region of the causal effects at the layer's resolution: the centre square of half the side (the
-    /// editing bench's mask), 1 inside. // [1, 1, r, r]
+    /// The centre square of half the side at resolution <paramref name="side"/>, 1 inside (the editing bench's mask and
+    /// the report's insertion pictures). // [1, 1, r, r]
     /// </summary>
     public static Tensor CausalRegion(long side, Device? device = null)
     {
@@ -305,9 +305,27 @@ public static class Dissection
     }
 
     /// <summary>
+    /// The edited regions of the causal effects for samples <paramref name="start"/>.. : per sample a square of half the
+    /// side (at least one cell) at a position drawn uniformly from that sample's own stream, so that the effects average
+    /// over where a user may paint and sample i has the same region whatever the batch size. // [count, 1, r, r]
+    /// </summary>
+    public static Tensor CausalRegions(long side, ulong seed, int start, int count, Device? device = null)
+    {
+        long half = Math.Max(1, side / 2);
+        var m = zeros(new long[] { count, 1, side, side });
+        for (int i = 0; i < count; i++)
+        {
+            using var rng = new Generator((seed * 1_000_003UL + (ulong)(start + i)) ^ 0xC2B2AE3D27D4EB4FUL);
+            var at = randint(side - half + 1, new long[] { 2 }, generator: rng).data<long>().ToArray();
+            m[i, 0, (int)at[0]..(int)(at[0] + half), (int)at[1]..(int)(at[1] + half)] = 1;
+        }
+        return device is null ? m : m.to(device);
+    }
+
+    /// <summary>
     /// Average causal effects of each unit on each concept (Bau et al., ICLR 2019, §3.2), by intervention on the
-    /// dissection's first <paramref name="samples"/> seeded samples: inside <see cref="CausalRegion"/> the unit is set to
-    /// its active level (insert) or to 0 (remove), as GAN Paint does, the rest of the synthesis runs unchanged, and the
+    /// dissection's first <paramref name="samples"/> seeded samples: inside each sample's region (<see cref="CausalRegions"/>:
+    /// a square of half the side, placed at random) the unit is set to its active level (insert) or to 0 (remove), as GAN Paint does, the rest of the synthesis runs unchanged, and the
     /// concept's share of the region's pixels is compared with the unedited sample's. Samples the segmenter has no masks
     /// for are left out.
     /// </summary>
@@ -341,11 +359,11 @@ public static class Dissection
             using var noGrad = no_grad();
             var (ws, noise) = SampleInputs(g, seed, start, b, device);
             var features = g.FeaturesAt(layer, ws, noise);                                        // [B, C_l, r, r]
-            var region = CausalRegion(features.shape[2], device);                               // [1, 1, r, r]
-            var pixels = F.interpolate(region, new long[] { g.Output.Height, g.Output.Width }, mode: InterpolationMode.Nearest).cpu(); // [1, 1, H, W]
+            var region = CausalRegions(features.shape[2], seed, start, b, device);              // [B, 1, r, r]
+            var pixels = F.interpolate(region, new long[] { g.Output.Height, g.Output.Width }, mode: InterpolationMode.Nearest).cpu(); // [B, 1, H, W]
             var indices = Enumerable.Range(start, b).ToArray();
-            Tensor Shares(Tensor f, out bool[] known) =>                                          // [B, K]: each concept's share of the region
-                (segmenter.Segment(g.SynthesizeFrom(layer, f, ws, noise), indices, out known).cpu().to(float32) * pixels).sum(new long[] { 2, 3 }) / pixels.sum();
+            Tensor Shares(Tensor f, out bool[] known) =>                                          // [B, K]: each concept's share of its sample's region
+                (segmenter.Segment(g.SynthesizeFrom(layer, f, ws, noise), indices, out known).cpu().to(float32) * pixels).sum(new long[] { 2, 3 }) / pixels.sum(new long[] { 2, 3 });
             var before = Shares(features, out bool[] known);
             var keep = tensor(known).to(float32).unsqueeze(1);                                  // [B, 1]
             for (int u = 0; u < units; u++)

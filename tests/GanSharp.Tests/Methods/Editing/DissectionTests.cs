@@ -83,7 +83,7 @@ public class DissectionTests
 
     /// <summary>
     /// The causal pass (GAN Dissection §3.2): each effect equals the intervention computed by hand (the unit set to its
-    /// active level, or to 0, inside the centre region, and the concept's share of the region compared with the unedited
+    /// active level, or to 0, inside each sample's square, and the concept's share of the square compared with the unedited
     /// sample's); GAN Paint's units for an action are ranked by it, IoU stays the ranking without an action or without
     /// effects (an older file, or user masks); the effects survive a save and load.
     /// </summary>
@@ -109,17 +109,18 @@ public class DissectionTests
         {
             var (ws, noise) = Dissection.SampleInputs(g, options.Seed, 0, 6, CPU);
             var f = g.FeaturesAt(1, ws, noise);                                      // [6, C, 8, 8]
-            var region = zeros(1, 1, 8, 8);
-            region[.., .., 2..6, 2..6] = 1;
-            Assert.True(allclose(Dissection.CausalRegion(8), region));
+            var region = Dissection.CausalRegions(8, options.Seed, 0, 6);            // [6, 1, 8, 8]: one 4×4 square per sample
+            Assert.All(Enumerable.Range(0, 6), i => Assert.Equal(16, region[i].sum().item<float>()));
+            Assert.True(allclose(Dissection.CausalRegions(8, options.Seed, 2, 3), region[2..5]), "sample i's region does not depend on the batch");
+            Assert.False(allclose(region[0], region[1]) && allclose(region[1], region[2]) && allclose(region[2], region[3]), "the squares move");
             var pixels = nn.functional.interpolate(region, new long[] { 16, 16 }, mode: InterpolationMode.Nearest);
             double[] Share(Tensor features) =>
-                ((EmojiColorSegmenter.Segment(g.SynthesizeFrom(1, features, ws, noise)) * pixels).sum(new long[] { 2, 3 }) / pixels.sum()).mean(new long[] { 0 }).to(float64).data<double>().ToArray();
+                ((EmojiColorSegmenter.Segment(g.SynthesizeFrom(1, features, ws, noise)) * pixels).sum(new long[] { 2, 3 }) / 64).mean(new long[] { 0 }).to(float64).data<double>().ToArray();
             var before = Share(f);
             var inserted = f.clone();
-            inserted[.., unit] = f[.., unit] * (1 - region[0, 0]) + region[0, 0] * (float)r.Units[unit].ActiveLevel;
+            inserted[.., unit] = f[.., unit] * (1 - region[.., 0]) + region[.., 0] * (float)r.Units[unit].ActiveLevel;
             var removed = f.clone();
-            removed[.., unit] = f[.., unit] * (1 - region[0, 0]);
+            removed[.., unit] = f[.., unit] * (1 - region[.., 0]);
             var (ins, rem) = (Share(inserted), Share(removed));
             Assert.Contains(ins.Zip(before), p => Math.Abs(p.First - p.Second) > 1e-3);
             for (int k = 0; k < r.Concepts.Count; k++)
