@@ -26,7 +26,7 @@ public static class DissectCommand
         var export = new Option<int?>("--export-samples") { Description = "Only write the first N samples as PNGs (sample index = file name) to paint masks on, then exit" };
         var causal = new Option<int>("--causal-samples")
         {
-            Description = "Samples (the first of the same ones) on which each unit is inserted and removed inside the centre of the layer to measure its " +
+            Description = "Samples (the first of the same ones) on which each unit is inserted and removed inside a square of half the side (at a random place per sample) to measure its " +
                           "causal effect on every concept; GAN Paint then sets the units with the largest effect (0: rank by IoU only; user masks cannot measure it)",
             DefaultValueFactory = _ => 200,
         };

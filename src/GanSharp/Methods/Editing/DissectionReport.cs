@@ -50,7 +50,7 @@ public static class DissectionReport
             }));
             if (r.HasCausalEffects)
                 report.Paragraph(string.Create(CultureInfo.InvariantCulture,
-                    $"Δ share: the mean change of the concept's share of the centre square (half the side) when the unit alone is set to its active level there (insert) or to 0 (remove), measured on the first {r.CausalSamples} samples. GAN Paint sets the units with the largest change for the action."));
+                    $"Δ share: the mean change of the concept's share of a square of half the side (placed at random per sample) when the unit alone is set to its active level there (insert) or to 0 (remove), measured on the first {r.CausalSamples} samples. GAN Paint sets the units with the largest change for the action."));
             report.EndSection();
 
             using var scope = NewDisposeScope();
