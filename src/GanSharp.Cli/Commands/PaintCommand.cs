@@ -28,7 +28,7 @@ public static class PaintCommand
         var action = new Option<string>("--action") { Description = "insert or remove", DefaultValueFactory = _ => "insert" };
         var generator = new Option<string>("--generator", "-g") { Description = "Generator checkpoint (StyleGAN2 or DCGAN)", Required = true };
         var dissection = new Option<string?>("--dissection") { Description = "Dissection folder or dissection.json (default: CHECKPOINT/../../dissections/<name> for bundled checkpoints)" };
-        var units = new Option<int>("--units") { Description = "How many of the concept's top units to set", DefaultValueFactory = _ => 8 };
+        var units = new Option<int>("--units") { Description = "How many of the concept's top units to set (ranked by their measured effect for the action when the dissection has it, else by IoU)", DefaultValueFactory = _ => 8 };
         var strength = new Option<double>("--strength") { Description = "Insert level as a multiple of the units' typical active level", DefaultValueFactory = _ => 1.0 };
         var quality = new Option<string>("--quality") { Description = "preview (the fit done once per image) or full (refit with the edit, slower)", DefaultValueFactory = _ => "full" };
         var features = new Option<string>("--features") { Description = "Perceptual features for the inversion: auto (bundled network of the right channels), none, or a feature network checkpoint", DefaultValueFactory = _ => "auto" };
