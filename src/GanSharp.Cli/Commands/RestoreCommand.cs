@@ -39,7 +39,7 @@ public static class RestoreCommand
         var restarts = new Option<int?>("--restarts")
         {
             Description = "Restorations from different random starts (seeds --seed, --seed + 1, …) averaged: an estimate of the posterior mean, which " +
-                          $"tones down the guesses they disagree on (colorization's colours); batched as copies of the images, so that many times the work (for a few images less in time). Default: {Degradations.DefaultRestarts(RestorationTask.Colorize)} for colorize, {Degradations.DefaultRestarts(RestorationTask.Inpaint)} for inpaint, else 1",
+                          $"tones down the guesses they disagree on (colorization's colours); batched as copies of the images, so that many times the work (for a few images less in time). At most 64. Default: {Degradations.DefaultRestarts(RestorationTask.Colorize)} for colorize, {Degradations.DefaultRestarts(RestorationTask.Inpaint)} for inpaint, else 1",
         };
         foreach (var opt in new Option[] { task, image, mask, scale, sigma, observed, baselineData, restarts }) cmd.Options.Add(opt);
         // mGANprior by default: one DCGAN code reconstructs held-out Fashion-MNIST at about 20 dB, below the 21.7 dB of the
@@ -74,7 +74,7 @@ public static class RestoreCommand
             if (parse.GetValue(observed) && t == RestorationTask.Inpaint && maskTensor is null)
                 throw new GanSharpException("--observed inpainting needs --mask (which pixels of the inputs are known)");
             int k = parse.GetValue(restarts) ?? Degradations.DefaultRestarts(t);
-            if (k < 1) throw new GanSharpException($"--restarts {k}: must be 1 or more");
+            if (k is < 1 or > GanRestoration.MaxRestarts) throw new GanSharpException($"--restarts {k}: must be 1..{GanRestoration.MaxRestarts}");
             var degradation = Degradations.Create(t, g.Output, maskTensor, parse.GetValue(scale), parse.GetValue(sigma));
             bool synthesise = !parse.GetValue(observed);
             var readShape = synthesise ? g.Output : degradation.ObservedShape(g.Output);

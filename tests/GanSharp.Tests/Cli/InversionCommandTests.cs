@@ -238,5 +238,9 @@ public class InversionCommandTests
         Assert.Equal(1, code);
         Assert.Contains("--restarts 0", err);
         Assert.False(Directory.Exists(dir.Combine("out")), "nothing written");
+        (code, _, err) = await CliTests.Run("restore", "--task", "sr", "--image", dir.Combine("in"), "--generator", Generator, "--restarts", "65", "-o", dir.Combine("out"));
+        Assert.Equal(1, code);
+        Assert.Contains("must be 1..64", err);
+        Assert.False(Directory.Exists(dir.Combine("out")), "nothing written");
     }
 }

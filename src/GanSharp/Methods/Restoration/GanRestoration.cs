@@ -22,6 +22,9 @@ public sealed record RestorationResult(Tensor Restored, Tensor Generated, Tensor
 /// super-resolution, inpainting, denoising by changing the loss).</remarks>
 public static class GanRestoration
 {
+    /// <summary>The most restarts <see cref="Restore"/> takes: their copies of the observations, codes and results are held together.</summary>
+    public const int MaxRestarts = 64;
+
     /// <summary>Restores <paramref name="observations"/> <c>[N, C', H', W']</c> degraded by <paramref name="degradation"/> (null: plain inversion of clean images).</summary>
     /// <param name="g">The generator.</param>
     /// <param name="observations">// [N, C', H', W']</param>
@@ -50,7 +53,8 @@ public static class GanRestoration
         InversionOptions? options = null, MultiCodeOptions? multi = null, IPerceptualFeatures? perceptual = null, Tensor? initialCodes = null,
         IProgress<InversionProgress>? progress = null, CancellationToken cancel = default, int restarts = 1)
     {
-        if (restarts < 1) throw new GanSharpException($"restarts {restarts}: must be 1 or more");
+        if (restarts is < 1 or > MaxRestarts)
+            throw new GanSharpException($"restarts {restarts}: must be 1..{MaxRestarts} (the copies of the observations are held in memory together)");
         if (restarts > 1 && initialCodes is not null)
             throw new GanSharpException("restarts need random starting codes; given starting codes (an encoder's) would make every restart the same");
         if (restarts == 1) return Once(g, observations, degradation, method, options, multi, perceptual, initialCodes, progress, cancel);

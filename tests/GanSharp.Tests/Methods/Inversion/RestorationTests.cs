@@ -114,6 +114,7 @@ public class RestorationTests
         double MeanSquaredError(Tensor x) => (x.clamp(-1, 1) - truth).square().mean().item<float>();
         Assert.True(MeanSquaredError(averaged.Restored) <= each.Average(r => MeanSquaredError(r.Restored)) + 1e-7);
         Assert.Throws<GanSharpException>(() => GanRestoration.Restore(g, observed, op, method, options, multi, restarts: 0));
+        Assert.Throws<GanSharpException>(() => GanRestoration.Restore(g, observed, op, method, options, multi, restarts: GanRestoration.MaxRestarts + 1));
         Assert.Throws<GanSharpException>(() => GanRestoration.Restore(g, observed, op, method, options, multi, initialCodes: zeros(2, 8), restarts: 2));
     }
 
