@@ -200,7 +200,7 @@
       body = JSON.stringify({ mask: maskPng(bits) });
     }
     busy(true);
-    status(`Restoring (${task}): an inversion, a few seconds…`);
+    status(`Restoring (${task}) with the GAN prior: up to about 10 s on a CPU…`);
     const t0 = performance.now();
     try {
       const r = await fetch("/api/restore/" + task, { method: "POST", headers: body ? { "Content-Type": "application/json" } : {}, body });
