@@ -94,14 +94,18 @@ public class GanMethodTests
     /// <summary>
     /// The gradient penalty reaches the critic's update, linearly in its weight: the critic's gradient with λ = 10 differs
     /// from the one with λ = 0 by exactly 10× the difference that λ = 1 makes (same weights, data and random draws). A
-    /// penalty computed and logged but not added to the loss leaves all three gradients equal.
+    /// penalty computed and logged but not added to the loss leaves all three gradients equal. The three methods get the
+    /// first one's weights copied in (seeding the global stream alone would race with tests running in parallel).
     /// </summary>
     [Fact]
     public void TheGradientPenaltyEntersTheCriticsGradientInProportionToItsWeight()
     {
+        using var reference = Tiny(AdversarialLoss.WganGp, new GanOptions(CriticSteps: 5, LearningRate: 1e-12));
         Tensor CriticGradient(double weight)
         {
             using var method = Tiny(AdversarialLoss.WganGp, new GanOptions(CriticSteps: 5, GradientPenaltyWeight: weight, LearningRate: 1e-12));
+            method.Generator.Module.load_state_dict(reference.Generator.Module.state_dict());
+            method.Discriminator.Module.load_state_dict(reference.Discriminator.Module.state_dict());
             using var rng = new TorchSharp.torch.Generator(7);
             var ctx = new StepContext(CPU, rng) { Step = 0 }; // step 0 of 5: no generator update touches the critic's gradients
             using var batch = BatchOf(0);
