@@ -191,7 +191,7 @@ sealed class StudioApi(StudioOptions options, StudioSessions sessions, StudioJob
             units = c.Units.Take(k).Select(u => new { unit = u.Unit, iou = u.Iou }),
             insertUnits = d.TopUnits(c.Concept, k, PaintAction.Insert),
             removeUnits = d.TopUnits(c.Concept, k, PaintAction.Remove),
-            insertEffect = d.HasCausalEffects ? d.InsertEffects![d.TopUnits(c.Concept, 1, PaintAction.Insert)[0]][d.Concepts.ToList().IndexOf(c.Concept)] : (double?)null,
+            insertEffect = d.HasCausalEffects ? d.Effect(c.Concept, d.TopUnits(c.Concept, 1, PaintAction.Insert)[0], PaintAction.Insert) : (double?)null,
         }).ToArray();
     }
 
@@ -345,12 +345,7 @@ sealed class StudioApi(StudioOptions options, StudioSessions sessions, StudioJob
                 // mGANprior is better still, 21.01, but several times slower). Denoising: one code in w+, one run.
                 new InversionOptions(Space: task == "colorize" ? GrayscaleDegradation.PreferredSpace : LatentSpace.WPlus, Steps: p.InvertSteps,
                     PerceptualWeight: p.PerceptualWeight, Seed: p.Seed),
-                perceptual: options.Perceptual, cancel: c, restarts: task switch
-                {
-                    "colorize" => Degradations.DefaultRestarts(RestorationTask.Colorize),
-                    "inpaint" => Degradations.DefaultRestarts(RestorationTask.Inpaint),
-                    _ => 1,
-                });
+                perceptual: options.Perceptual, cancel: c, restarts: Degradations.DefaultRestarts(Degradations.ParseTask(task)));
             return r.Restored.clamp(-1, 1).MoveToOuterDisposeScope();
         });
     }

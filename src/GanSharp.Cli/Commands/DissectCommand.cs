@@ -59,7 +59,7 @@ public static class DissectCommand
             if (segmenter is EmojiColorSegmenter && g.Output.Channels != 3)
                 ctx.Error.WriteLine("note: the automatic segmenter is made for colour images; on a gray generator only background, dark, white and gray can occur");
             var options = new DissectionOptions(parse.GetValue(layer), parse.GetValue(samples), parse.GetValue(batch), parse.GetValue(seed),
-                CausalSamples: Math.Min(parse.GetValue(causal), parse.GetValue(samples))).Validate();
+                CausalSamples: parse.GetValue(causal)).Validate(); // Dissection.Run measures at most --samples of them
             if (!segmenter.ReadsImages && options.CausalSamples > 0)
                 ctx.Error.WriteLine("note: user masks belong to the unedited samples, so causal effects are not measured; GAN Paint ranks units by IoU");
             int passes = segmenter.ReadsImages && options.CausalSamples > 0 ? 3 : 2;
@@ -82,8 +82,8 @@ public static class DissectCommand
                 string effect = "";
                 if (result.HasCausalEffects)
                 {
-                    int k = result.Concepts.ToList().IndexOf(c.Concept), top = result.TopUnits(c.Concept, 1, PaintAction.Insert)[0];
-                    effect = string.Create(CultureInfo.InvariantCulture, $"  best to insert: unit {top,3} (share of the region {result.InsertEffects![top][k]:+0.000;-0.000})");
+                    int top = result.TopUnits(c.Concept, 1, PaintAction.Insert)[0];
+                    effect = string.Create(CultureInfo.InvariantCulture, $"  best to insert: unit {top,3} (share of the region {result.Effect(c.Concept, top, PaintAction.Insert):+0.000;-0.000})");
                 }
                 ctx.Output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {c.Concept,-11} coverage {c.Coverage,6:P1}  top unit {c.Units[0].Unit,3}  IoU {c.Units[0].Iou:0.000}{effect}"));
             }

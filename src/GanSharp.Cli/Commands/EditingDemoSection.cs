@@ -42,7 +42,7 @@ public sealed class EditingDemoSection : IDemoSection
         report.Paragraph(string.Create(CultureInfo.InvariantCulture,
             $"Dissection of layer {d.Layer} ({d.Units.Count} units, {d.Samples} samples): {d.Units.Count(u => u.Iou > DissectionReport.MatchedIou)} units have IoU > {DissectionReport.MatchedIou} with a concept. The full report is in {dissectionFolder}/report."));
         // Insertion effect of a concept's best unit (the mean change of its share of the centre square on the dissection's samples), when measured.
-        double BestInsert(string concept) => d.InsertEffects![d.TopUnits(concept, 1, PaintAction.Insert)[0]][d.Concepts.ToList().IndexOf(concept)];
+        double BestInsert(string concept) => d.Effect(concept, d.TopUnits(concept, 1, PaintAction.Insert)[0], PaintAction.Insert);
         var header = new List<string> { "concept", "coverage", "best units (IoU)" };
         if (d.HasCausalEffects) header.Add("units GAN Paint inserts (Δ share of the region)");
         report.Table(header, d.ConceptScores.Select(c =>
@@ -52,11 +52,7 @@ public sealed class EditingDemoSection : IDemoSection
                 c.Concept, c.Coverage.ToString("P1", CultureInfo.InvariantCulture),
                 string.Join(", ", c.Units.Take(3).Select(u => string.Create(CultureInfo.InvariantCulture, $"{u.Unit} ({u.Iou:0.000})"))),
             };
-            if (d.HasCausalEffects)
-            {
-                int k = d.Concepts.ToList().IndexOf(c.Concept);
-                row.Add(string.Join(", ", d.TopUnits(c.Concept, 3, PaintAction.Insert).Select(u => string.Create(CultureInfo.InvariantCulture, $"{u} ({d.InsertEffects![u][k]:+0.000;-0.000})"))));
-            }
+            if (d.HasCausalEffects) row.Add(DissectionReport.EffectList(d, c.Concept, PaintAction.Insert, 3));
             return (IReadOnlyList<string>)row;
         }));
 

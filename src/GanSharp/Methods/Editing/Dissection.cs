@@ -56,6 +56,15 @@ public sealed record ConceptScore(string Concept, double Coverage, IReadOnlyList
 /// each unit on each concept (<see cref="Dissection.CausalEffects"/>). Saved as <c>dissection.json</c>; a file without the
 /// causal effects (written before they existed, or with user masks) ranks units by IoU alone.
 /// </summary>
+/// <param name="Layer">The dissected layer.</param>
+/// <param name="Samples">Samples the IoU statistics ran over.</param>
+/// <param name="Seed">Seed of the samples (<see cref="Dissection.SampleInputs"/>).</param>
+/// <param name="TopFraction">The fraction of each unit's activations above its threshold.</param>
+/// <param name="Segmenter">The segmenter's name.</param>
+/// <param name="Concepts">The concept names, in the order of the matrices' columns.</param>
+/// <param name="Units">Per unit: threshold, active level, best concept.</param>
+/// <param name="ConceptScores">Per concept: coverage and units ranked by IoU.</param>
+/// <param name="Iou">IoU of every unit with every concept. // [units][concepts]</param>
 /// <param name="InsertEffects">Per unit and concept, the mean change of the concept's share of the edited region when the unit
 /// is set to its active level there. // [units][concepts]</param>
 /// <param name="RemoveEffects">The same for setting the unit to 0 there. // [units][concepts]</param>
@@ -78,6 +87,20 @@ public sealed record DissectionResult(int Layer, int Samples, ulong Seed, double
     [JsonIgnore]
     public bool HasCausalEffects => InsertEffects is not null && RemoveEffects is not null && CausalSamples > 0;
 
+    /// <summary>The index of <paramref name="concept"/> in <see cref="Concepts"/> (the effects' and IoU matrix's columns).</summary>
+    public int ConceptIndex(string concept)
+    {
+        var entry = Concept(concept);
+        return Concepts.ToList().FindIndex(n => string.Equals(n, entry.Concept, StringComparison.Ordinal));
+    }
+
+    /// <summary>The measured change of <paramref name="concept"/>'s share when <paramref name="unit"/> alone is inserted or removed; needs <see cref="HasCausalEffects"/>.</summary>
+    public double Effect(string concept, int unit, PaintAction action)
+    {
+        if (!HasCausalEffects) throw new GanSharpException("this dissection has no causal effects", "run gansharp dissect with --causal-samples N (N > 0) and the automatic segmenter");
+        return (action == PaintAction.Insert ? InsertEffects! : RemoveEffects!)[unit][ConceptIndex(concept)];
+    }
+
     /// <summary>
     /// The <paramref name="k"/> units GAN Paint sets for <paramref name="concept"/>: with causal effects, those whose
     /// insertion raises the concept's share most (<paramref name="action"/> insert) or whose removal lowers it most (remove);
@@ -85,12 +108,9 @@ public sealed record DissectionResult(int Layer, int Samples, ulong Seed, double
     /// </summary>
     public IReadOnlyList<int> TopUnits(string concept, int k, PaintAction? action = null)
     {
-        var entry = Concept(concept);
-        if (action is null || !HasCausalEffects) return entry.Units.Take(k).Select(u => u.Unit).ToArray();
-        int c = Concepts.ToList().FindIndex(n => string.Equals(n, entry.Concept, StringComparison.Ordinal));
-        var effects = action == PaintAction.Insert ? InsertEffects! : RemoveEffects!;
-        double sign = action == PaintAction.Insert ? 1 : -1;
-        return Enumerable.Range(0, effects.Length).OrderByDescending(u => sign * effects[u][c]).ThenBy(u => u).Take(k).ToArray();
+        if (action is not { } a || !HasCausalEffects) return Concept(concept).Units.Take(k).Select(u => u.Unit).ToArray();
+        double sign = a == PaintAction.Insert ? 1 : -1;
+        return Enumerable.Range(0, Units.Count).OrderByDescending(u => sign * Effect(concept, u, a)).ThenBy(u => u).Take(k).ToArray();
     }
 
     /// <summary>Writes <c>dissection.json</c> into <paramref name="folder"/> atomically.</summary>
@@ -293,10 +313,10 @@ public static class Dissection
     }
 
     /// <summary>
-    /// The centre square of half the side at resolution <paramref name="side"/>, 1 inside (the editing bench's mask and
-    /// the report's insertion pictures). // [1, 1, r, r]
+    /// The centre square of half the side at resolution <paramref name="side"/>, 1 inside (where the report's insertion
+    /// pictures set the units). // [1, 1, r, r]
     /// </summary>
-    public static Tensor CausalRegion(long side, Device? device = null)
+    public static Tensor CentreSquare(long side, Device? device = null)
     {
         var m = zeros(new long[] { 1, 1, side, side }, device: device);
         int lo = (int)(side / 4), hi = (int)(side - side / 4);

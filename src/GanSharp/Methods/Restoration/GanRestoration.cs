@@ -1,4 +1,3 @@
-using GanSharp.Diagnostics;
 using GanSharp.Methods.Inversion;
 using GanSharp.Models;
 using static TorchSharp.torch;
@@ -68,7 +67,7 @@ public static class GanRestoration
         using var _ = no_grad();
         return r with
         {
-            Restored = Mean(r.Restored), Generated = Mean(r.Generated), Losses = r.Losses.view(restarts, n).mean(new long[] { 0 }),
+            Restored = Mean(r.Restored), Generated = Mean(r.Generated), Losses = Mean(r.Losses),
         };
 
         Tensor Mean(Tensor x) => x.view(new long[] { restarts, n }.Concat(x.shape.Skip(1)).ToArray()).mean(new long[] { 0 });
