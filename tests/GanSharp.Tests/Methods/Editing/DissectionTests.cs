@@ -138,6 +138,9 @@ public class DissectionTests
         Assert.Equal(r.ConceptScores.Single(x => x.Concept == "yellow").Units.Take(3).Select(u => u.Unit), r.TopUnits("yellow", 3));
         var iouOnly = r with { InsertEffects = null, RemoveEffects = null, CausalSamples = 0 };
         Assert.Equal(r.TopUnits("yellow", 3), iouOnly.TopUnits("yellow", 3, PaintAction.Insert));
+        Assert.Equal(c, r.ConceptIndex("Yellow"));
+        Assert.Equal(r.RemoveEffects![unit][c], r.Effect("yellow", unit, PaintAction.Remove));
+        Assert.Throws<GanSharpException>(() => iouOnly.Effect("yellow", unit, PaintAction.Insert));
 
         using var dir = new ScratchFolder("dissection-causal");
         r.Save(dir.Path);
