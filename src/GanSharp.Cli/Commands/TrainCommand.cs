@@ -141,7 +141,7 @@ public static class TrainCommand
             }
             using var run = resumePoint?.RunFolderPath is { } existing ? RunFolder.Open(existing) : RunFolder.Create(runsRoot, "gan", settings.Description ?? $"{settings.Arch}-{TrainingRuns.Slug(settings.Data)}", config);
             ctx.Error.WriteLine($"run folder: {run.Path}");
-            if (resumePoint is not null) TrainingRuns.Record(ctx, run, resumePoint.CheckpointPath, overrides);
+            if (resumePoint is not null) TrainingRuns.Record(ctx, run, resumePoint.CheckpointPath, overrides, config);
             var result = TrainingProgressView.Run(ctx, $"gan/{settings.Arch}/{options.Loss}", training.Steps,
                 progress => trainer.Run(run, resumePoint?.CheckpointPath, progress, cancel));
             return Task.FromResult(TrainingRuns.Finish(ctx, result, run));

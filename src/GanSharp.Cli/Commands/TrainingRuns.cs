@@ -40,9 +40,14 @@ internal static class TrainingRuns
         return overrides;
     }
 
-    /// <summary>Records accepted overrides in the run folder and says so.</summary>
-    public static void Record(CliContext ctx, RunFolder run, string checkpoint, IReadOnlyList<string> overrides)
+    /// <summary>
+    /// A resume's bookkeeping: the run's config becomes <paramref name="config"/> (the settings this resume trains with,
+    /// so a later plain <c>--resume</c> keeps an accepted override and the last <c>--steps</c>), and accepted overrides
+    /// are recorded in the run folder and said.
+    /// </summary>
+    public static void Record(CliContext ctx, RunFolder run, string checkpoint, IReadOnlyList<string> overrides, JsonElement config)
     {
+        run.WriteConfig(config);
         if (overrides.Count == 0) return;
         SettingsChanges.Record(run.Path, checkpoint, overrides);
         ctx.Error.WriteLine("overriding the resumed run's settings: " + string.Join("; ", overrides));

@@ -138,7 +138,7 @@ public static class TranslateCommands
             using var run = resumePoint?.RunFolderPath is { } existing ? RunFolder.Open(existing)
                 : RunFolder.Create(runsRoot, methodName, settings.Description ?? $"{TrainingRuns.Slug(settings.A)}-to-{TrainingRuns.Slug(settings.B)}", runConfig);
             ctx.Error.WriteLine($"run folder: {run.Path}");
-            if (resumePoint is not null) TrainingRuns.Record(ctx, run, resumePoint.CheckpointPath, overrides);
+            if (resumePoint is not null) TrainingRuns.Record(ctx, run, resumePoint.CheckpointPath, overrides, runConfig);
             var result = TrainingProgressView.Run(ctx, $"translate/{methodName} {architecture.Height}px", training.Steps,
                 progress => trainer.Run(run, resumePoint?.CheckpointPath, progress, cancel));
             return Task.FromResult(TrainingRuns.Finish(ctx, result, run));

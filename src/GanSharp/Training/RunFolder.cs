@@ -117,9 +117,16 @@ public sealed partial class RunFolder : IDisposable
         var run = new RunFolder(path, id, tensorBoard);
         Directory.CreateDirectory(run.SamplesDirectory);
         Directory.CreateDirectory(run.CheckpointsDirectory);
-        AtomicFile.WriteAllText(run.ConfigPath, JsonSerializer.Serialize(config, new JsonSerializerOptions { WriteIndented = true }) + "\n");
+        run.WriteConfig(config);
         return run;
     }
+
+    /// <summary>
+    /// Writes <see cref="ConfigPath"/> (atomically). A resume rewrites it with the settings it trains with, so the next
+    /// resume starts from them: an accepted override (recorded in <c>overrides.txt</c>) is not lost to a later plain resume.
+    /// </summary>
+    public void WriteConfig(JsonElement config) =>
+        AtomicFile.WriteAllText(ConfigPath, JsonSerializer.Serialize(config, new JsonSerializerOptions { WriteIndented = true }) + "\n");
 
     /// <summary>Opens an existing run folder (to resume in it); its <c>config.json</c> is left as it is.</summary>
     public static RunFolder Open(string path, bool tensorBoard = true)

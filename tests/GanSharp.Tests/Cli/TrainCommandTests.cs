@@ -85,6 +85,13 @@ public class TrainCommandTests : IDisposable
         Assert.Contains("finished at step 8", output);
         Assert.Contains("Batch: 16 → 8", File.ReadAllText(Path.Combine(run, "overrides.txt")));
         Assert.Single(Directory.GetDirectories(runs));
+        // A later plain resume keeps the accepted override (it once fell back to the run's first settings, silently).
+        (code, output, err) = await CliTests.Run("train", "gan", "--runs", runs, "--resume", "latest", "--steps", "9", "--assets", DataCommandTests.Assets, "--device", "cpu");
+        Assert.True(code == ExitCodes.Ok, err);
+        Assert.Contains("finished at step 9", output);
+        using (var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "checkpoints", "step-000000009", "manifest.json"))))
+            Assert.Equal(8, manifest.RootElement.GetProperty("options").GetProperty("training").GetProperty("batchSize").GetInt32());
+        Assert.Single(File.ReadAllLines(Path.Combine(run, "overrides.txt")));
 
         var png = Path.Combine(dir.Path, "s.png");
         (code, _, err) = await CliTests.Run("sample", "-c", run, "-n", "4", "--seed", "3", "-o", png, "--device", "cpu");
