@@ -39,33 +39,40 @@ public sealed class TranslationDemoSection : IDemoSection
         var loaded = present.Select(p => Translators.Load(p, demo.Device)).ToList();
         try
         {
-            int size = (int)loaded[0].Image.Height;
-            var resolve = new DatasetResolveOptions(size, ImageMode.Rgb, BundledRoot: Path.Combine(demo.AssetsFolder, "samples"));
-            var google = DatasetResolver.Resolve("bundled:emoji:google:heldout", resolve);
-            var twitter = DatasetResolver.Resolve("bundled:emoji:twitter:heldout", resolve);
-            var pairs = new PairedDataset(google, twitter);                                  // the same code points, in Google's order
-            var a = DataLoader.LoadAll(pairs.A);                                             // [N, C, H, W]
-            var truth = DataLoader.LoadAll(pairs.B);                                         // [N, C, H, W]
+            // The translators may draw different sizes: each reads the held-out pairs at its own size (where its error is
+            // measured); the sheet is drawn at the largest, smaller outputs scaled up (bilinear).
+            int size = loaded.Max(t => (int)t.Image.Height);
+            var pairsBySize = new Dictionary<int, (Tensor A, Tensor Truth)>();
+            (Tensor A, Tensor Truth) Pairs(int side)
+            {
+                if (pairsBySize.TryGetValue(side, out var known)) return known;
+                var resolve = new DatasetResolveOptions(side, ImageMode.Rgb, BundledRoot: Path.Combine(demo.AssetsFolder, "samples"));
+                var pairs = new PairedDataset(DatasetResolver.Resolve("bundled:emoji:google:heldout", resolve),
+                                              DatasetResolver.Resolve("bundled:emoji:twitter:heldout", resolve)); // the same code points, in Google's order
+                return pairsBySize[side] = (DataLoader.LoadAll(pairs.A), DataLoader.LoadAll(pairs.B));          // [N, C, side, side] each
+            }
+            var (a, truth) = Pairs(size);
             long n = a.shape[0];
             var rows = new List<Tensor> { a };
             var captions = new List<string>();
             captions.AddRange(Enumerable.Repeat("Google", (int)n));
             var table = new List<IReadOnlyList<string>>();
-            double Mae(Tensor x) => (x - truth).abs().mean().item<float>() / 2;
+            static double Mae(Tensor x, Tensor target) => (x - target).abs().mean().item<float>() / 2;
             var timing = new List<string>();
             foreach (var t in loaded)
             {
-                if (t.Image.Height != size) throw new GanSharpException($"the bundled translators draw different sizes ({t.Image.Height} and {size} px)");
+                int side = (int)t.Image.Height;
+                var (input, target) = Pairs(side);
                 var clock = Stopwatch.StartNew();
                 Tensor y, heat = empty(0);
-                if (t.Translator is IAttentionTranslator attention) (y, heat) = attention.TranslateWithAttention(a.to(demo.Device), TranslationDirection.AToB);
-                else y = t.Translator.Translate(a.to(demo.Device), TranslationDirection.AToB);
+                if (t.Translator is IAttentionTranslator attention) (y, heat) = attention.TranslateWithAttention(input.to(demo.Device), TranslationDirection.AToB);
+                else y = t.Translator.Translate(input.to(demo.Device), TranslationDirection.AToB);
                 timing.Add(string.Create(CultureInfo.InvariantCulture, $"{t.Method} {clock.Elapsed.TotalMilliseconds / n:0.0} ms per image"));
                 y = y.cpu().clamp(-1, 1);
-                rows.Add(y);
+                rows.Add(side == size ? y : nn.functional.interpolate(y, new long[] { size, size }, mode: InterpolationMode.Bilinear, align_corners: false).clamp(-1, 1));
                 captions.AddRange(Enumerable.Repeat($"{t.Method} →", (int)n));
-                table.Add(new[] { t.Method, t.Step.ToString(CultureInfo.InvariantCulture), (t.Image.Height + " px"),
-                    Mae(a).ToString("0.000", CultureInfo.InvariantCulture) + " → " + Mae(y).ToString("0.000", CultureInfo.InvariantCulture) });
+                table.Add(new[] { t.Method, t.Step.ToString(CultureInfo.InvariantCulture), (side + " px"),
+                    Mae(input, target).ToString("0.000", CultureInfo.InvariantCulture) + " → " + Mae(y, target).ToString("0.000", CultureInfo.InvariantCulture) });
                 if (heat.numel() > 0)
                 {
                     rows.Add(UGatItMethod.HeatMapImages(heat.cpu(), size).expand(-1, 3, -1, -1));
@@ -77,6 +84,7 @@ public sealed class TranslationDemoSection : IDemoSection
             var (full, rel) = report.NewImagePath("translation");
             SampleGrid.WritePng(cat(rows), full, new GridOptions(Columns: (int)n, Scale: Math.Max(2, 64 / size), Captions: captions));
             report.Image(rel, $"The {n} bundled emoji whose code points are held out of training: Google input, each translator's Twitter-style output " +
+                (loaded.Any(t => t.Image.Height != size) ? $"(drawn at {size} px; a smaller translator's output scaled up) " : "") +
                 "(U-GAT-IT's row is followed by its generator's attention map: white = most attended), and the true Twitter emoji. " + string.Join("; ", timing) + ".");
             report.Table(new[] { "translator", "steps", "size", $"mean abs. error to the true Twitter emoji (input → translation), these {n}" }, table);
         }
