@@ -166,12 +166,7 @@ sealed class StudioApi(StudioOptions options, StudioSessions sessions, StudioJob
         {
             using var scope = NewDisposeScope();
             using var __ = no_grad();
-            long size = translator.Image.Height;
-            var x = current.shape[2] == size && current.shape[3] == size ? current
-                : nn.functional.interpolate(current, new[] { size, size }, mode: InterpolationMode.Bilinear, align_corners: false);
-            var y = translator.Translator.Translate(x, dir).clamp(-1, 1);
-            if (y.shape[2] != current.shape[2] || y.shape[3] != current.shape[3])
-                y = nn.functional.interpolate(y, new[] { current.shape[2], current.shape[3] }, mode: InterpolationMode.Bilinear, align_corners: false);
+            var y = translator.TranslateAnySize(current, dir);
             return y.MoveToOuterDisposeScope();
         }));
     }

@@ -11,6 +11,22 @@ public sealed record LoadedTranslator(ITranslator Translator, IDisposable Owner,
 {
     /// <inheritdoc/>
     public void Dispose() => Owner.Dispose();
+
+    /// <summary>
+    /// Translates <paramref name="images"/> [N, C, H, W] of any square or oblong size: images of another size than the
+    /// translator's are resized to it and the translation back to theirs (bilinear), since a translator is trained at one
+    /// size only. Clamped to [-1, 1].
+    /// </summary>
+    public Tensor TranslateAnySize(Tensor images, TranslationDirection direction)
+    {
+        using var scope = NewDisposeScope();
+        long h = images.shape[2], w = images.shape[3];
+        bool resize = h != Image.Height || w != Image.Width;
+        var x = resize ? nn.functional.interpolate(images, new long[] { Image.Height, Image.Width }, mode: InterpolationMode.Bilinear, align_corners: false) : images;
+        var y = Translator.Translate(x, direction).clamp(-1, 1);
+        if (resize) y = nn.functional.interpolate(y, new[] { h, w }, mode: InterpolationMode.Bilinear, align_corners: false).clamp(-1, 1);
+        return y.MoveToOuterDisposeScope();
+    }
 }
 
 /// <summary>Opens a translation checkpoint of any method (CycleGAN, U-GAT-IT), so callers need not care which made it.</summary>

@@ -171,6 +171,38 @@ public class CycleGanTests
         public Tensor Translate(Tensor images, TranslationDirection direction) => images.clone();
     }
 
+    /// <summary>Records the size it was given and maps x to 2x − 0.25 (so the clamp to [-1, 1] shows).</summary>
+    sealed class RecordingTranslator : ITranslator
+    {
+        public List<long[]> Seen { get; } = new();
+        public Tensor Translate(Tensor images, TranslationDirection direction)
+        {
+            Seen.Add(images.shape);
+            return images * 2 - 0.25;
+        }
+    }
+
+    sealed class NoOwner : IDisposable
+    {
+        public void Dispose() { }
+    }
+
+    [Fact]
+    public void TranslateAnySizeResizesToTheTranslatorsSizeAndBack()
+    {
+        var inner = new RecordingTranslator();
+        using var loaded = new LoadedTranslator(inner, new NoOwner(), new GanSharp.Models.ImageShape(3, 16, 16), "test", 0);
+        var own = rand(2, 3, 16, 16) - 0.5;
+        Assert.Equal(0f, (loaded.TranslateAnySize(own, TranslationDirection.AToB) - (own * 2 - 0.25).clamp(-1, 1)).abs().max().item<float>()); // its own size: untouched
+        var constant = full(new long[] { 1, 3, 8, 12 }, 0.3f);                                         // smaller and oblong
+        var y = loaded.TranslateAnySize(constant, TranslationDirection.BToA);
+        Assert.Equal(new long[] { 2, 3, 16, 16 }, inner.Seen[0]);
+        Assert.Equal(new long[] { 1, 3, 16, 16 }, inner.Seen[1]);                                      // translated at 16 × 16…
+        Assert.Equal(new long[] { 1, 3, 8, 12 }, y.shape);                                             // …and returned at its size
+        Assert.True((y - 0.35f).abs().max().item<float>() < 1e-5f);                                    // bilinear keeps a constant
+        Assert.Equal(1f, loaded.TranslateAnySize(full(new long[] { 1, 3, 4, 4 }, 0.9f), TranslationDirection.AToB).max().item<float>(), 5); // clamped
+    }
+
     internal const int SwapSize = 16;
     internal const int Steps = 200;
     internal const double Bound = 0.12;
