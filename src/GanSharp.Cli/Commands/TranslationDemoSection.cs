@@ -84,8 +84,8 @@ public sealed class TranslationDemoSection : IDemoSection
             var (full, rel) = report.NewImagePath("translation");
             SampleGrid.WritePng(cat(rows), full, new GridOptions(Columns: (int)n, Scale: Math.Max(2, 64 / size), Captions: captions));
             report.Image(rel, $"The {n} bundled emoji whose code points are held out of training: Google input, each translator's Twitter-style output " +
-                (loaded.Any(t => t.Image.Height != size) ? $"(drawn at {size} px; a smaller translator's output scaled up) " : "") +
-                "(U-GAT-IT's row is followed by its generator's attention map: white = most attended), and the true Twitter emoji. " + string.Join("; ", timing) + ".");
+                "(U-GAT-IT's row is followed by its generator's attention map: white = most attended), and the true Twitter emoji" +
+                (loaded.Any(t => t.Image.Height != size) ? $", drawn at {size} px (a smaller translator's output scaled up). " : ". ") + string.Join("; ", timing) + ".");
             report.Table(new[] { "translator", "steps", "size", $"mean abs. error to the true Twitter emoji (input → translation), these {n}" }, table);
         }
         finally
