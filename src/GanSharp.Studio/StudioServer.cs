@@ -164,10 +164,8 @@ sealed class StudioApi(StudioOptions options, StudioSessions sessions, StudioJob
         };
         await CommitJobAsync(context, session, $"translating ({direction})", (current, _) => jobs.RetryNativeOnce(() =>
         {
-            using var scope = NewDisposeScope();
             using var __ = no_grad();
-            var y = translator.TranslateAnySize(current, dir);
-            return y.MoveToOuterDisposeScope();
+            return translator.TranslateAnySize(current, dir); // its own dispose scope keeps only the result
         }));
     }
 

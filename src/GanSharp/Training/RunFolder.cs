@@ -128,7 +128,7 @@ public sealed partial class RunFolder : IDisposable
     public void WriteConfig(JsonElement config) =>
         AtomicFile.WriteAllText(ConfigPath, JsonSerializer.Serialize(config, new JsonSerializerOptions { WriteIndented = true }) + "\n");
 
-    /// <summary>Opens an existing run folder (to resume in it); its <c>config.json</c> is left as it is.</summary>
+    /// <summary>Opens an existing run folder (to resume in it); its <c>config.json</c> is left as it is (a resume then rewrites it with <see cref="WriteConfig"/>).</summary>
     public static RunFolder Open(string path, bool tensorBoard = true)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
