@@ -37,7 +37,7 @@ public static class InversionBench
     /// generators), <c>--methods single,mganprior</c> (empty: the degraded input and classical baseline only),
     /// <c>--baseline-data SPEC</c> (the training images the colorize and denoise baselines are fitted on; default: the
     /// training split of <c>--data</c>, e.g. fashion-mnist:train, emoji:twitter:train), <c>--chroma pixel|global</c> (the
-    /// colorize baseline's mean colour per pixel position or one for the image), <c>--restore-codes N</c>, <c>--restore-layer L</c>, <c>--restarts K</c> (GAN rows: the mean of K restorations from different starts), <c>--oracle-chroma</c> (colorize: adds each GAN row's colours scaled by the one factor that fits the truth best, an upper bound for toning them down), <c>--threads T</c>
+    /// colorize baseline's mean colour per pixel position or one for the image), <c>--restore-codes N</c>, <c>--restore-layer L</c>, <c>--restarts K</c> (GAN rows: the mean of K restorations from different starts), <c>--oracle-chroma</c> (colorize: adds each GAN row's colours scaled by the one factor that fits the truth best, an upper bound for toning them down), <c>--shrink λ,…</c> (colorize with restarts: adds rows with each pixel's mean chroma m scaled by |m|² / (|m|² + λ·v), v the restarts' disagreement there), <c>--threads T</c>
     /// (0 = libtorch default), <c>--assets PATH</c> (./assets).
     /// </summary>
     public static int Run(string[] args)
@@ -157,6 +157,25 @@ public static class InversionBench
                         double alpha = Math.Max(0, (trueChroma * guessed).sum().item<float>() / Math.Max((guessed * guessed).sum().item<float>(), 1e-12f));
                         QualityRow(name, string.Create(CultureInfo.InvariantCulture, $"oracle: its chroma × {alpha:0.00} (scale chosen with the truth)"),
                             ClassicalRestoration.Colorize(observed, guessed * alpha), "–", "–");
+                    }
+                    if (op is GrayscaleDegradation && restarts > 1 && opt.Has("--shrink"))
+                    {
+                        // Per-pixel shrinkage of the restarts' mean chroma m by their disagreement v (the mean squared
+                        // deviation of each restart's chroma from m): m · |m|² / (|m|² + λ·v), a Wiener-style factor.
+                        using var _ = no_grad();
+                        var gen = (r.Single?.Reconstructions ?? r.Multi!.Reconstructions).clamp(-1, 1);  // [K·N, 3, H, W]
+                        var copies = observed.repeat(restarts, 1, 1, 1);                                   // [K·N, 1, H, W]
+                        var c = (op.Consistent(gen, copies) - copies).view(restarts, images, 3, truth.shape[2], truth.shape[3]);
+                        var m = c.mean(new long[] { 0 });                                                  // [N, 3, H, W]
+                        var v = (c - m).pow(2).mean(new long[] { 0 }).sum(1, keepdim: true);              // [N, 1, H, W]
+                        var msq = m.pow(2).sum(1, keepdim: true);                                          // [N, 1, H, W]
+                        foreach (var text in List("--shrink", "1"))
+                        {
+                            double lambda = double.Parse(text, CultureInfo.InvariantCulture);
+                            var f = msq / (msq + lambda * v + 1e-12);
+                            QualityRow(name, string.Create(CultureInfo.InvariantCulture, $"its chroma shrunk by the restarts' disagreement, λ {lambda} (mean factor {f.mean().item<float>():0.00})"),
+                                ClassicalRestoration.Colorize(observed, m * f), "–", "–");
+                        }
                     }
                 }
             }
