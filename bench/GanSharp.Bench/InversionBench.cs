@@ -37,7 +37,7 @@ public static class InversionBench
     /// generators), <c>--methods single,mganprior</c> (empty: the degraded input and classical baseline only),
     /// <c>--baseline-data SPEC</c> (the training images the colorize and denoise baselines are fitted on; default: the
     /// training split of <c>--data</c>, e.g. fashion-mnist:train, emoji:twitter:train), <c>--chroma pixel|global</c> (the
-    /// colorize baseline's mean colour per pixel position or one for the image), <c>--restore-codes N</c>, <c>--restore-layer L</c>, <c>--restarts K</c> (GAN rows: the mean of K restorations from different starts), <c>--oracle-chroma</c> (colorize: adds each GAN row's colours scaled by the one factor that fits the truth best, an upper bound for toning them down), <c>--shrink λ,…</c> (colorize with restarts: adds rows with each pixel's mean chroma m scaled by |m|² / (|m|² + λ·v), v the restarts' disagreement there), <c>--threads T</c>
+    /// colorize baseline's mean colour per pixel position or one for the image), <c>--restore-codes N</c>, <c>--restore-layer L</c>, <c>--restarts K</c> (GAN rows: the mean of K restorations from different starts), <c>--oracle-chroma</c> (colorize: adds each GAN row's colours scaled by the one factor that fits the truth best, an upper bound for toning them down), <c>--restart-curve</c> (with K restarts: rows for the mean of the first 1, 2, 4, … of them), <c>--shrink λ,…</c> (colorize with restarts: adds rows with each pixel's mean chroma m scaled by |m|² / (|m|² + λ·v), v the restarts' disagreement there), <c>--threads T</c>
     /// (0 = libtorch default), <c>--assets PATH</c> (./assets).
     /// </summary>
     public static int Run(string[] args)
@@ -157,6 +157,18 @@ public static class InversionBench
                         double alpha = Math.Max(0, (trueChroma * guessed).sum().item<float>() / Math.Max((guessed * guessed).sum().item<float>(), 1e-12f));
                         QualityRow(name, string.Create(CultureInfo.InvariantCulture, $"oracle: its chroma × {alpha:0.00} (scale chosen with the truth)"),
                             ClassicalRestoration.Colorize(observed, guessed * alpha), "–", "–");
+                    }
+                    if (restarts > 2 && opt.Has("--restart-curve"))
+                    {
+                        // The mean of the first k restarts for k = 1, 2, 4, … below K: how the estimate improves with restarts
+                        // (restart k's start is drawn with seed Seed + k, so these are the restorations a --restarts k run would start from).
+                        using var _ = no_grad();
+                        var gen = (r.Single?.Reconstructions ?? r.Multi!.Reconstructions).clamp(-1, 1);    // [K·N, C, H, W]
+                        var each = op.Consistent(gen, observed.repeat(new long[] { restarts }.Concat(Enumerable.Repeat(1L, (int)observed.dim() - 1)).ToArray()))
+                            .view(new long[] { restarts, images }.Concat(truth.shape.Skip(1)).ToArray());    // [K, N, C, H, W]
+                        for (int k = 1; k < restarts; k *= 2)
+                            QualityRow(name, string.Create(CultureInfo.InvariantCulture, $"the mean of its first {k} restart(s)"),
+                                each.narrow(0, 0, k).mean(new long[] { 0 }).clamp(-1, 1), "–", "–");
                     }
                     if (op is GrayscaleDegradation && restarts > 1 && opt.Has("--shrink"))
                     {
