@@ -169,6 +169,26 @@ public class TranslationCommandTests
     }
 
     [Fact]
+    public async Task CycleGanEmojiPresetIsTheBundledTranslatorsSizeAndWidthAndFlagsWin()
+    {
+        // The preset's own data are the cached emoji sets; the bundled samples stand in (flags override a preset).
+        string[] DryRun(params string[] extra) => new[] { "train", "translate", "--preset", "cyclegan-emoji", "--a", "bundled:emoji:google", "--b", "bundled:emoji:twitter",
+            "--assets", DataCommandTests.Assets, "--device", "cpu", "--dry-run" }.Concat(extra).ToArray();
+        static (int Size, int Width, string Method) Settings(string json)
+        {
+            using var doc = JsonDocument.Parse(json);
+            var s = doc.RootElement.GetProperty("settings");
+            return (s.GetProperty("size").GetInt32(), s.GetProperty("width").GetInt32(), s.GetProperty("method").GetString()!);
+        }
+        var (code, output, err) = await CliTests.Run(DryRun());
+        Assert.True(code == ExitCodes.Ok, err);
+        Assert.Equal((64, 16, "cyclegan"), Settings(output));   // assets/checkpoints/cyclegan-emoji: 64 px, ngf = ndf = 16
+        (code, output, err) = await CliTests.Run(DryRun("--size", "32"));
+        Assert.True(code == ExitCodes.Ok, err);
+        Assert.Equal((32, 16, "cyclegan"), Settings(output));
+    }
+
+    [Fact]
     public async Task UGatItIsTheFullModelUnlessLightAndOldRunsResumeLight()
     {
         string[] DryRun(string method, params string[] extra) => new[] { "train", "translate", "--method", method, "--a", "bundled:emoji:google", "--b", "bundled:emoji:twitter",
