@@ -49,7 +49,8 @@ public static class EvalCommand
             Tensor Generate(int batch)
             {
                 using var _ = no_grad();
-                return g.Generate(g.SampleLatents(batch, rng, device), psi);
+                // The noise inputs (StyleGAN) come from the seeded stream too: the same seed, the same samples and figures.
+                return g.Generate(g.SampleLatents(batch, rng, device), psi, g.SampleNoise(batch, rng, device));
             }
             using var samples = SampleSet.Collect(net, real, Generate, new SampleSetOptions(n, Seed: parse.GetValue(seed)), cancel: cancel, device: device);
             var runFolder = opened.RunFolder;

@@ -145,6 +145,23 @@ public class TrainCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task EvalOfANoiseGeneratorIsTheSameForTheSameSeed()
+    {
+        // StyleGAN2 draws per-layer noise; eval must draw it from its seeded stream, not torch's global one.
+        string[] Eval(string seed) => new[] { "eval", "-c", Path.Combine(DataCommandTests.Assets, "checkpoints", "stylegan2-emoji"), "--data", "bundled:emoji:google",
+            "--features", Path.Combine(DataCommandTests.Assets, "checkpoints", "features-emoji"), "-n", "16", "--seed", seed, "--metrics", "fid",
+            "--assets", DataCommandTests.Assets, "--device", "cpu" };
+        static string Fid(string output) => output.Split('\n').Single(l => l.Contains(" fid ") && l.Any(char.IsDigit));
+        var (code, first, err) = await CliTests.Run(Eval("5"));
+        Assert.True(code == ExitCodes.Ok, err);
+        TorchSharp.torch.randn(1000).Dispose();              // moves torch's global stream between the runs
+        var (_, second, _) = await CliTests.Run(Eval("5"));
+        Assert.Equal(Fid(first), Fid(second));
+        var (_, other, _) = await CliTests.Run(Eval("6"));
+        Assert.NotEqual(Fid(first), Fid(other));
+    }
+
+    [Fact]
     public async Task FeatureNetworkTrainsOnTwoEmojiStylesBySubcategory()
     {
         using var dir = new TempFolder();
