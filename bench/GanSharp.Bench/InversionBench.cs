@@ -158,29 +158,30 @@ public static class InversionBench
                         QualityRow(name, string.Create(CultureInfo.InvariantCulture, $"oracle: its chroma × {alpha:0.00} (scale chosen with the truth)"),
                             ClassicalRestoration.Colorize(observed, guessed * alpha), "–", "–");
                     }
-                    if (restarts > 2 && opt.Has("--restart-curve"))
+                    bool curve = restarts > 2 && opt.Has("--restart-curve");
+                    bool shrink = op is GrayscaleDegradation && restarts > 1 && opt.Has("--shrink");
+                    if (!curve && !shrink) continue;
+                    using var noGrad = no_grad();
+                    // Each restart's consistent restoration (restart-major, as GanRestoration.Restore batches them). // [K, N, C, H, W]
+                    var gen = (r.Single?.Reconstructions ?? r.Multi!.Reconstructions).clamp(-1, 1); // [K·N, C, H, W]
+                    var each = op.Consistent(gen, observed.repeat(new long[] { restarts }.Concat(Enumerable.Repeat(1L, (int)observed.dim() - 1)).ToArray()))
+                        .view(new long[] { restarts, images }.Concat(truth.shape.Skip(1)).ToArray());
+                    if (curve)
                     {
                         // The mean of the first k restarts for k = 1, 2, 4, … below K: how the estimate improves with restarts
                         // (restart k's start is drawn with seed Seed + k, so these are the restorations a --restarts k run would start from).
-                        using var _ = no_grad();
-                        var gen = (r.Single?.Reconstructions ?? r.Multi!.Reconstructions).clamp(-1, 1);    // [K·N, C, H, W]
-                        var each = op.Consistent(gen, observed.repeat(new long[] { restarts }.Concat(Enumerable.Repeat(1L, (int)observed.dim() - 1)).ToArray()))
-                            .view(new long[] { restarts, images }.Concat(truth.shape.Skip(1)).ToArray());    // [K, N, C, H, W]
                         for (int k = 1; k < restarts; k *= 2)
                             QualityRow(name, string.Create(CultureInfo.InvariantCulture, $"the mean of its first {k} restart(s)"),
                                 each.narrow(0, 0, k).mean(new long[] { 0 }).clamp(-1, 1), "–", "–");
                     }
-                    if (op is GrayscaleDegradation && restarts > 1 && opt.Has("--shrink"))
+                    if (shrink)
                     {
                         // Per-pixel shrinkage of the restarts' mean chroma m by their disagreement v (the mean squared
                         // deviation of each restart's chroma from m): m · |m|² / (|m|² + λ·v), a Wiener-style factor.
-                        using var _ = no_grad();
-                        var gen = (r.Single?.Reconstructions ?? r.Multi!.Reconstructions).clamp(-1, 1);  // [K·N, 3, H, W]
-                        var copies = observed.repeat(restarts, 1, 1, 1);                                   // [K·N, 1, H, W]
-                        var c = (op.Consistent(gen, copies) - copies).view(restarts, images, 3, truth.shape[2], truth.shape[3]);
-                        var m = c.mean(new long[] { 0 });                                                  // [N, 3, H, W]
-                        var v = (c - m).pow(2).mean(new long[] { 0 }).sum(1, keepdim: true);              // [N, 1, H, W]
-                        var msq = m.pow(2).sum(1, keepdim: true);                                          // [N, 1, H, W]
+                        var c = each - observed;                                                  // [K, N, 3, H, W]: the chroma (the luma is the observation's)
+                        var m = c.mean(new long[] { 0 });                                         // [N, 3, H, W]
+                        var v = (c - m).pow(2).mean(new long[] { 0 }).sum(1, keepdim: true);     // [N, 1, H, W]
+                        var msq = m.pow(2).sum(1, keepdim: true);                                 // [N, 1, H, W]
                         foreach (var text in List("--shrink", "1"))
                         {
                             double lambda = double.Parse(text, CultureInfo.InvariantCulture);

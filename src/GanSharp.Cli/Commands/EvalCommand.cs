@@ -49,8 +49,7 @@ public static class EvalCommand
             Tensor Generate(int batch)
             {
                 using var _ = no_grad();
-                // The noise inputs (StyleGAN) come from the seeded stream too: the same seed, the same samples and figures.
-                return g.Generate(g.SampleLatents(batch, rng, device), psi, g.SampleNoise(batch, rng, device));
+                return g.Sample(batch, rng, device, psi); // latents and StyleGAN's noise from the seeded stream: the same seed, the same figures
             }
             using var samples = SampleSet.Collect(net, real, Generate, new SampleSetOptions(n, Seed: parse.GetValue(seed)), cancel: cancel, device: device);
             var runFolder = opened.RunFolder;

@@ -43,7 +43,7 @@ public sealed class GanDemoSection : IDemoSection
             report.Paragraph($"{title}, step {opened.Reader.Manifest.Step}. Reproduce: {command}");
             using var scope = NewDisposeScope();
             using var _ = no_grad();
-            Add(report, folder + "-samples", $"{title}: 64 samples, seed 0", g, rng => g.Generate(g.SampleLatents(64, rng, demo.Device), 1.0, g.SampleNoise(64, rng, demo.Device)), columns: 8);
+            Add(report, folder + "-samples", $"{title}: 64 samples, seed 0", g, rng => g.Sample(64, rng, demo.Device), columns: 8);
             Add(report, folder + "-interpolation", "spherical interpolation in z between random pairs (rows)", g,
                 rng => SampleSheets.Interpolate(g, 4, 10, rng, demo.Device), columns: 10);
             Add(report, folder + "-truncation", "truncation sweep, psi from 1 (left) to 0 (right)", g,

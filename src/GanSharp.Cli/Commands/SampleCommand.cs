@@ -56,7 +56,7 @@ public static class SampleCommand
             }
             var (images, gridColumns, title) = m switch
             {
-                "grid" => (g.Generate(g.SampleLatents(n, rng, device), parse.GetValue(truncation), g.SampleNoise(n, rng, device)), (int?)null, $"seed {parse.GetValue(seed)}"),
+                "grid" => (g.Sample(n, rng, device, parse.GetValue(truncation)), (int?)null, $"seed {parse.GetValue(seed)}"),
                 "interpolate" => (SampleSheets.Interpolate(g, n, columns, rng, device, parse.GetValue(truncation)), columns, "latent interpolation (slerp in z)"),
                 "truncation" => (SampleSheets.TruncationSweep(g, n, columns, rng, device), columns, "truncation psi 1 → 0 (left to right)"),
                 "mixing" => (SampleSheets.StyleMixing(g, Math.Min(n, 8), columns, parse.GetValue(crossover) ?? g.StyleCount / 2, rng, device, parse.GetValue(truncation)),

@@ -81,6 +81,14 @@ public static class GeneratorExtensions
     public static Tensor[] SampleNoise(this IGenerator g, long n, Generator rng, Device? device = null) =>
         g.NoiseShapes.Select(s => randn(new long[] { n }.Concat(s).ToArray(), generator: rng).to(device ?? CPU)).ToArray();
 
+    /// <summary>
+    /// <paramref name="n"/> random images drawn wholly from <paramref name="rng"/>: z (<see cref="SampleLatents"/>), then the
+    /// noise inputs (<see cref="SampleNoise"/>), so the same seed gives the same images whatever else draws from torch's global stream.
+    /// </summary>
+    /// <returns>// [n, C, H, W]</returns>
+    public static Tensor Sample(this IGenerator g, long n, Generator rng, Device? device = null, double truncation = 1.0) =>
+        g.Generate(g.SampleLatents(n, rng, device), truncation, g.SampleNoise(n, rng, device));
+
     /// <summary>z → image: <c>Synthesize(Map(z))</c>, optionally truncated.</summary>
     public static Tensor Generate(this IGenerator g, Tensor z, double truncation = 1.0, IReadOnlyList<Tensor>? noise = null)
     {
