@@ -284,4 +284,21 @@ public class StyleGanTrainingTests
         Assert.Throws<GanSharpException>(() => new GanOptions(PathLengthWeight: -1).Validate());
         Assert.Throws<GanSharpException>(() => new GanOptions(PathLengthWeight: 2, PathLengthInterval: 0).Validate());
     }
+
+    [Fact]
+    public void StyleGanSampleGridsKeepTheirNoiseInputsFixed()
+    {
+        // A training run's grids reuse their latents; with StyleGAN's per-layer noise drawn afresh from torch's global
+        // stream, two grids of the same weights differed in texture. The noise is now drawn once, with the latents.
+        using var method = Tiny("stylegan2", GanSharp.Nn.DiffAugmentPolicy.None);
+        using var rng = new TorchSharp.torch.Generator(5);
+        using var fixedInputs = method.FixedSampleInputs(4, rng, CPU);
+        using var first = method.Sample(fixedInputs);
+        randn(1000).Dispose(); // moves the global stream
+        using var second = method.Sample(fixedInputs);
+        Assert.Equal(0.0, (first - second).abs().max().item<float>());
+        // The noise inputs do reach the images: other noise gives other images.
+        using var other = method.GeneratorEma.Generate(fixedInputs, noise: method.GeneratorEma.SampleNoise(4, rng));
+        Assert.True((first - other).abs().max().item<float>() > 1e-4f);
+    }
 }

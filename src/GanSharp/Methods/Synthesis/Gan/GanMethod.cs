@@ -29,6 +29,7 @@ public sealed class GanMethod : ITrainingMethod, INumericsCanary, IResumableMeth
     readonly Device device;
     readonly Nn.AdaptiveAugmentProbability? adaptive; // ADA's p, when GanOptions.AdaptiveAugment
     readonly PathLengthRegularizer? pathLength;       // StyleGAN2's path length regularisation, when its weight is positive
+    Tensor[] fixedNoise = Array.Empty<Tensor>();      // the sample grids' noise inputs, drawn once with their latents
     double lastGLoss = double.NaN;
 
     /// <summary>Wires the networks (moved to <paramref name="device"/>) and creates the optimisers.</summary>
@@ -231,15 +232,25 @@ public sealed class GanMethod : ITrainingMethod, INumericsCanary, IResumableMeth
     }
 
     /// <inheritdoc />
+    /// <remarks>The grids' noise inputs are the ones <see cref="FixedSampleInputs"/> drew with the latents, so the grids of one run
+    /// differ only by what training changed, not by fresh noise from torch's global stream.</remarks>
     public Tensor Sample(Tensor fixedInputs)
     {
         gEma.Module.eval();
         using var _ = no_grad();
-        return gEma.Generate(fixedInputs.to(device));
+        var noise = fixedNoise.Length > 0 && fixedNoise[0].shape[0] == fixedInputs.shape[0] ? fixedNoise : null;
+        return gEma.Generate(fixedInputs.to(device), noise: noise);
     }
 
     /// <inheritdoc />
-    public Tensor FixedSampleInputs(int count, torch.Generator rng, Device device) => g.SampleLatents(count, rng, device);
+    /// <remarks>Draws z, then the noise inputs for the same images, from <paramref name="rng"/>; the noise is kept for <see cref="Sample"/>.</remarks>
+    public Tensor FixedSampleInputs(int count, torch.Generator rng, Device device)
+    {
+        var z = g.SampleLatents(count, rng, device);
+        foreach (var t in fixedNoise) t.Dispose();
+        fixedNoise = g.SampleNoise(count, rng, device).Select(t => t.DetachFromDisposeScope()).ToArray();
+        return z;
+    }
 
     /// <inheritdoc />
     public void Dispose()
@@ -249,5 +260,6 @@ public sealed class GanMethod : ITrainingMethod, INumericsCanary, IResumableMeth
         g.Module.Dispose();
         gEma.Module.Dispose();
         d.Module.Dispose();
+        foreach (var t in fixedNoise) t.Dispose();
     }
 }
