@@ -26,7 +26,8 @@ public static class EvalCommand
         var seed = new Option<ulong>("--seed") { Description = "Seed of latents and the real subset", DefaultValueFactory = _ => 0 };
         var truncation = new Option<double>("--truncation") { Description = "Truncation psi (1 = none)", DefaultValueFactory = _ => 1.0 };
         var assets = new Option<string?>("--assets") { Description = "Bundled assets folder (for bundled: data)" };
-        foreach (var o in new Option[] { checkpoint, data, features, count, metrics, seed, truncation, assets }) cmd.Options.Add(o);
+        var repeats = new Option<int>("--repeats") { Description = "Evaluate with the seeds SEED … SEED+K−1 (another real subset and other samples each) and report mean, standard deviation and the value of each seed: at N 1,000 an emoji FID-style moves by ±25 % with the seed, so compare checkpoints seed by seed or by the mean", DefaultValueFactory = _ => 1 };
+        foreach (var o in new Option[] { checkpoint, data, features, count, metrics, seed, truncation, assets, repeats }) cmd.Options.Add(o);
         var compute = ComputeOptions.AddTo(cmd);
         cmd.SetAction((parse, cancel) =>
         {
@@ -43,26 +44,55 @@ public static class EvalCommand
             if (real.Channels != g.Output.Channels || real.Height != g.Output.Height)
                 throw new GanSharpException($"{real.Name} is {real.Channels}x{real.Height}x{real.Width} but the generator makes {g.Output}");
             var selected = MetricRegistry.Default.Resolve(parse.GetValue(metrics)!);
-            int n = parse.GetValue(count);
-            using var rng = new Generator(parse.GetValue(seed));
+            int n = parse.GetValue(count), k = parse.GetValue(repeats);
+            if (k < 1) throw new GanSharpException($"--repeats {k}: must be at least 1");
             double psi = parse.GetValue(truncation);
-            Tensor Generate(int batch)
+            var runs = new List<IReadOnlyList<MetricResult>>();
+            for (int r = 0; r < k; r++)
             {
-                using var _ = no_grad();
-                return g.Sample(batch, rng, device, psi); // latents and StyleGAN's noise from the seeded stream: the same seed, the same figures
+                ulong runSeed = parse.GetValue(seed) + (ulong)r;
+                using var rng = new Generator(runSeed);
+                Tensor Generate(int batch)
+                {
+                    using var _ = no_grad();
+                    return g.Sample(batch, rng, device, psi); // latents and StyleGAN's noise from the seeded stream: the same seed, the same figures
+                }
+                using var samples = SampleSet.Collect(net, real, Generate, new SampleSetOptions(n, Seed: runSeed), cancel: cancel, device: device);
+                runs.Add(MetricRegistry.Evaluate(selected, samples)); // logged below: one line per metric, the mean when repeated
             }
-            using var samples = SampleSet.Collect(net, real, Generate, new SampleSetOptions(n, Seed: parse.GetValue(seed)), cancel: cancel, device: device);
             var runFolder = opened.RunFolder;
-            var results = MetricRegistry.Evaluate(selected, samples, runFolder, reader.Manifest.Step, reader.Folder);
-            var t = new Table().Border(TableBorder.Rounded).AddColumn("metric").AddColumn(new TableColumn("value").RightAligned()).AddColumn(new TableColumn("N").RightAligned()).AddColumn(new TableColumn("s").RightAligned());
-            foreach (var r in results)
-                foreach (var (k, v) in r.Values)
-                    t.AddRow(k, v.ToString("0.0000", CultureInfo.InvariantCulture), r.SampleCount.ToString(CultureInfo.InvariantCulture), r.Elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture));
+            var results = k == 1 ? runs[0] : MeanOf(runs);
+            if (runFolder != null)
+                foreach (var result in results) MetricLog.Append(runFolder, reader.Manifest.Step, result, reader.Folder);
+            static string F(double v) => v.ToString("0.0000", CultureInfo.InvariantCulture);
+            var t = new Table().Border(TableBorder.Rounded).AddColumn("metric").AddColumn(new TableColumn(k == 1 ? "value" : "mean").RightAligned());
+            if (k > 1) t.AddColumn(new TableColumn("sd").RightAligned()).AddColumn($"seeds {parse.GetValue(seed)}…{parse.GetValue(seed) + (ulong)k - 1}");
+            t.AddColumn(new TableColumn("N").RightAligned()).AddColumn(new TableColumn("s").RightAligned());
+            for (int m = 0; m < results.Count; m++)
+                foreach (var (key, v) in results[m].Values)
+                {
+                    var cells = new List<string> { key, F(v) };
+                    if (k > 1)
+                    {
+                        var each = runs.Select(run => run[m][key]).ToArray();
+                        cells.Add(F(Math.Sqrt(each.Sum(x => (x - v) * (x - v)) / (k - 1))));
+                        cells.Add(string.Join(" ", each.Select(x => x.ToString("0.000", CultureInfo.InvariantCulture))));
+                    }
+                    cells.Add(results[m].SampleCount.ToString(CultureInfo.InvariantCulture));
+                    cells.Add(results[m].Elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture));
+                    t.AddRow(cells.Select(c => Markup.Escape(c)).ToArray());
+                }
             ctx.Console.Write(t);
             ctx.Output.WriteLine($"step {reader.Manifest.Step} of {reader.Folder}; features: {parse.GetValue(features)} (FID-style: not comparable to Inception FID)");
-            if (runFolder != null) ctx.Output.WriteLine($"appended to {runFolder}/metric-*.jsonl");
+            if (runFolder != null) ctx.Output.WriteLine($"appended to {runFolder}/metric-*.jsonl" + (k > 1 ? $" (the mean of {k} seeds)" : ""));
             return Task.FromResult(ExitCodes.Ok);
         });
         return cmd;
     }
+
+    /// <summary>Per metric, the mean of each value over the runs; the elapsed time is the sum.</summary>
+    static IReadOnlyList<MetricResult> MeanOf(IReadOnlyList<IReadOnlyList<MetricResult>> runs) =>
+        runs[0].Select((first, m) => new MetricResult(first.Metric,
+            first.Values.Keys.ToDictionary(key => key, key => runs.Average(run => run[m][key])),
+            first.SampleCount, TimeSpan.FromTicks(runs.Sum(run => run[m].Elapsed.Ticks)))).ToList();
 }

@@ -162,6 +162,31 @@ public class TrainCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task EvalRepeatsReportTheMeanAndSpreadOfTheSingleSeedRuns()
+    {
+        string[] Eval(string seed, params string[] more) => new[] { "eval", "-c", Path.Combine(DataCommandTests.Assets, "checkpoints", "stylegan2-emoji"), "--data", "bundled:emoji:google",
+            "--features", Path.Combine(DataCommandTests.Assets, "checkpoints", "features-emoji"), "-n", "16", "--seed", seed, "--metrics", "fid",
+            "--assets", DataCommandTests.Assets, "--device", "cpu" }.Concat(more).ToArray();
+        static double[] Numbers(string output) => output.Split('\n').Single(l => l.Contains(" fid ") && l.Any(char.IsDigit))
+            .Split('│', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Skip(1)
+            .SelectMany(c => c.Split(' ', StringSplitOptions.RemoveEmptyEntries)).Select(c => double.Parse(c, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        var (code, five, err) = await CliTests.Run(Eval("5"));
+        Assert.True(code == ExitCodes.Ok, err);
+        var (_, six, _) = await CliTests.Run(Eval("6"));
+        var (code2, both, err2) = await CliTests.Run(Eval("5", "--repeats", "2"));
+        Assert.True(code2 == ExitCodes.Ok, err2);
+        double a = Numbers(five)[0], b = Numbers(six)[0];
+        var row = Numbers(both); // mean, sd, each seed's value, N, seconds
+        Assert.Equal((a + b) / 2, row[0], 3);
+        Assert.Equal(Math.Abs(a - b) / Math.Sqrt(2), row[1], 3);
+        Assert.Equal(a, row[2], 3);
+        Assert.Equal(b, row[3], 3);
+        var (bad, _, badErr) = await CliTests.Run(Eval("5", "--repeats", "0"));
+        Assert.NotEqual(ExitCodes.Ok, bad);
+        Assert.Contains("--repeats 0", badErr);
+    }
+
+    [Fact]
     public async Task FeatureNetworkTrainsOnTwoEmojiStylesBySubcategory()
     {
         using var dir = new TempFolder();
