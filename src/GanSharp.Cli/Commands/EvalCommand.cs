@@ -26,7 +26,7 @@ public static class EvalCommand
         var seed = new Option<ulong>("--seed") { Description = "Seed of latents and the real subset", DefaultValueFactory = _ => 0 };
         var truncation = new Option<double>("--truncation") { Description = "Truncation psi (1 = none)", DefaultValueFactory = _ => 1.0 };
         var assets = new Option<string?>("--assets") { Description = "Bundled assets folder (for bundled: data)" };
-        var repeats = new Option<int>("--repeats") { Description = "Evaluate with the seeds SEED … SEED+K−1 (another real subset and other samples each) and report mean, standard deviation and the value of each seed: at N 1,000 an emoji FID-style moves by ±25 % with the seed, so compare checkpoints seed by seed or by the mean", DefaultValueFactory = _ => 1 };
+        var repeats = new Option<int>("--repeats") { Description = "Evaluate with the seeds SEED … SEED+K−1 (another real subset and other samples each) and report mean, standard deviation and the value of each seed: one seed's emoji FID-style at N 1,000 can be 40 % off the mean of eight, so compare checkpoints seed by seed or by the mean", DefaultValueFactory = _ => 1 };
         foreach (var o in new Option[] { checkpoint, data, features, count, metrics, seed, truncation, assets, repeats }) cmd.Options.Add(o);
         var compute = ComputeOptions.AddTo(cmd);
         cmd.SetAction((parse, cancel) =>
