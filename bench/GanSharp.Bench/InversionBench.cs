@@ -37,7 +37,7 @@ public static class InversionBench
     /// generators), <c>--methods single,mganprior</c> (empty: the degraded input and classical baseline only),
     /// <c>--baseline-data SPEC</c> (the training images the colorize and denoise baselines are fitted on; default: the
     /// training split of <c>--data</c>, e.g. fashion-mnist:train, emoji:twitter:train), <c>--chroma pixel|global</c> (the
-    /// colorize baseline's mean colour per pixel position or one for the image), <c>--restore-codes N</c>, <c>--restore-layer L</c>, <c>--restarts K</c> (GAN rows: the mean of K restorations from different starts), <c>--oracle-chroma</c> (colorize: adds each GAN row's colours scaled by the one factor that fits the truth best, an upper bound for toning them down), <c>--restart-curve</c> (with K restarts: rows for the mean of the first 1, 2, 4, … of them), <c>--shrink λ,…</c> (colorize with restarts: adds rows with each pixel's mean chroma m scaled by |m|² / (|m|² + λ·v), v the restarts' disagreement there), <c>--threads T</c>
+    /// colorize baseline's mean colour per pixel position or one for the image), <c>--restore-codes N</c>, <c>--restore-layer L</c>, <c>--restarts K</c> (GAN rows: the mean of K restorations from different starts), <c>--oracle-chroma</c> (colorize: adds each GAN row's colours scaled by the one factor that fits the truth best, an upper bound for toning them down), <c>--restart-curve</c> (with K restarts: rows for the mean of the first 1, 2, 4, … of them), <c>--shrink λ,…</c> (colorize with restarts: adds rows with each pixel's mean chroma m scaled by |m|² / (|m|² + λ·v), v the restarts' disagreement there), <c>--fit-weight T,…</c> (colorize with restarts: adds the oracle restart chosen with the truth, the best-fitting one, and the restarts weighted by exp(−(E_k − E_min) / (T·E_min)), E_k restart k's mean squared luma error), <c>--d-weight T,…</c> (the same with the checkpoint's discriminator as the judge: the restart D scores highest and weights softmax(D / T); with <c>--fit-weight</c> too, one row with both), <c>--threads T</c>
     /// (0 = libtorch default), <c>--assets PATH</c> (./assets).
     /// </summary>
     public static int Run(string[] args)
@@ -160,7 +160,8 @@ public static class InversionBench
                     }
                     bool curve = restarts > 2 && opt.Has("--restart-curve");
                     bool shrink = op is GrayscaleDegradation && restarts > 1 && opt.Has("--shrink");
-                    if (!curve && !shrink) continue;
+                    bool fitWeight = op is GrayscaleDegradation && restarts > 1 && (opt.Has("--fit-weight") || opt.Has("--d-weight"));
+                    if (!curve && !shrink && !fitWeight) continue;
                     using var noGrad = no_grad();
                     // Each restart's consistent restoration (restart-major, as GanRestoration.Restore batches them). // [K, N, C, H, W]
                     var gen = (r.Single?.Reconstructions ?? r.Multi!.Reconstructions).clamp(-1, 1); // [K·N, C, H, W]
@@ -173,6 +174,61 @@ public static class InversionBench
                         for (int k = 1; k < restarts; k *= 2)
                             QualityRow(name, string.Create(CultureInfo.InvariantCulture, $"the mean of its first {k} restart(s)"),
                                 each.narrow(0, 0, k).mean(new long[] { 0 }).clamp(-1, 1), "–", "–");
+                    }
+                    if (fitWeight)
+                    {
+                        // Restarts weighted by how well their G(code) fits the observed luma: per image, restart k gets
+                        // exp(−(E_k − E_min) / (T · E_min)), E_k the mean squared luma error of G(code_k), so that with a
+                        // small T the best-fitting restart decides and with a large T all count alike (the plain mean).
+                        var lumaError = (ColorOps.RgbToGray(gen).view(restarts, images, -1) - observed.view(1, images, -1)).pow(2).mean(new long[] { 2 }); // [K, N]
+                        var best = lumaError.min(0).values;                                          // [N]
+                        var c = each - observed;                                                      // [K, N, 3, H, W]
+                        // The colorization with chroma Σ_k w_k c_k (w [K, N], summing to 1 over k), and one restart per image.
+                        Tensor Weighted(Tensor w) => ClassicalRestoration.Colorize(observed, (c * w.view(restarts, images, 1, 1, 1)).sum(new long[] { 0 }));
+                        Tensor Pick(Tensor k) => each.permute(1, 0, 2, 3, 4)[arange(images), k];        // [N, 3, H, W]
+                        // Upper bound: the restart closest to the truth, chosen WITH the truth.
+                        var truthError = (each - truth.unsqueeze(0)).pow(2).view(restarts, images, -1).mean(new long[] { 2 }); // [K, N]
+                        var oracle = truthError.argmin(0);                                            // [N]
+                        QualityRow(name, "oracle: the restart closest to the truth (chosen with the truth)", Pick(oracle), "–", "–");
+                        var fittest = lumaError.argmin(0);
+                        QualityRow(name, "the restart whose G(code) fits the gray levels best", Pick(fittest), "–", "–");
+                        var agreement = (fittest == oracle).to(float32).mean().item<float>();
+                        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"|  | (the best-fitting restart is the oracle's for {agreement:P0} of the images) | | | | | |"));
+                        if (opt.Has("--d-weight"))
+                        {
+                            // The discriminator as the judge: each restart's consistent colorization scored by D (batches of
+                            // one restart's N images, so that minibatch statistics see the same neighbours), weights softmax(D / T).
+                            var d = GanCheckpoint.Open(generatorPath).LoadDiscriminator(CPU);
+                            d.Module.eval();
+                            var scores = stack(Enumerable.Range(0, restarts).Select(k => d.Score(each[k])).ToArray()); // [K, N]
+                            var judged = scores.argmax(0);
+                            QualityRow(name, "the restart D scores highest", Pick(judged), "–", "–");
+                            var dAgree = (judged == oracle).to(float32).mean().item<float>();
+                            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"|  | (D's choice is the oracle's for {dAgree:P0} of the images) | | | | | |"));
+                            foreach (var text in List("--d-weight", "1"))
+                            {
+                                double t = double.Parse(text, CultureInfo.InvariantCulture);
+                                var w = (scores / t).softmax(0);                                      // [K, N]
+                                QualityRow(name, string.Create(CultureInfo.InvariantCulture, $"restarts weighted by softmax(D / {t})"),
+                                    Weighted(w), "–", "–");
+                            }
+                            if (opt.Has("--fit-weight"))
+                            {
+                                // Both judges at once: log-weights D / T_D − (E_k − E_min) / (T_fit · E_min), the first value of each list.
+                                double td = double.Parse(List("--d-weight", "1")[0], CultureInfo.InvariantCulture);
+                                double tf = double.Parse(List("--fit-weight", "1")[0], CultureInfo.InvariantCulture);
+                                var w = (scores / td - (lumaError - best) / (tf * best + 1e-12)).softmax(0);
+                                QualityRow(name, string.Create(CultureInfo.InvariantCulture, $"restarts weighted by softmax(D / {td}) and their luma fit, T {tf}"),
+                                    Weighted(w), "–", "–");
+                            }
+                        }
+                        foreach (var text in List("--fit-weight", "1"))
+                        {
+                            double t = double.Parse(text, CultureInfo.InvariantCulture);
+                            var w = (-(lumaError - best) / (t * best + 1e-12)).softmax(0);            // [K, N]
+                            QualityRow(name, string.Create(CultureInfo.InvariantCulture, $"restarts weighted by their luma fit, T {t}"),
+                                Weighted(w), "–", "–");
+                        }
                     }
                     if (shrink)
                     {
