@@ -70,7 +70,10 @@ public static class InversionBench
         if (threads > 0) TorchRuntime.SetThreads(threads);
 
         string generatorPath = Arg("--generator", Path.Combine(assets, "checkpoints", "dcgan-fashion"));
-        var g = GanCheckpoint.Open(generatorPath).LoadGenerator(CPU);
+        var checkpoint = GanCheckpoint.Open(generatorPath);
+        var g = checkpoint.LoadGenerator(CPU);
+        // --d-weight's judge: the checkpoint's discriminator, loaded once, when first needed.
+        var judge = new Lazy<IDiscriminator>(() => { var d = checkpoint.LoadDiscriminator(CPU); d.Module.eval(); return d; });
         var phi = LoadFeatures(Arg("--features", "auto"), assets, g);
         var all = DatasetResolver.Resolve(Arg("--data", "fashion-mnist:test"),
             new DatasetResolveOptions(g.Output.Height, ImageModes.FromChannels(g.Output.Channels), BundledRoot: Path.Combine(assets, "samples")));
@@ -198,9 +201,7 @@ public static class InversionBench
                         {
                             // The discriminator as the judge: each restart's consistent colorization scored by D (batches of
                             // one restart's N images, so that minibatch statistics see the same neighbours), weights softmax(D / T).
-                            var d = GanCheckpoint.Open(generatorPath).LoadDiscriminator(CPU);
-                            d.Module.eval();
-                            var scores = stack(Enumerable.Range(0, restarts).Select(k => d.Score(each[k])).ToArray()); // [K, N]
+                            var scores = stack(Enumerable.Range(0, restarts).Select(k => judge.Value.Score(each[k])).ToArray()); // [K, N]
                             var judged = scores.argmax(0);
                             QualityRow(name, "the restart D scores highest", Pick(judged), "–", "–");
                             var dAgree = (judged == oracle).to(float32).mean().item<float>();
